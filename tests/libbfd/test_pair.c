@@ -229,9 +229,9 @@ static void test_pair_detects_silent_peer_and_recovers(void **state)
 	l.cut = true;
 	l.ends[0].queued = l.ends[1].queued = 0; /* packets in flight are lost */
 	/* B detects A: A's mult 3 x max(B's required rx 250 ms, A's tx 300 ms). */
-	const bfd_usec_t b_detect_us = 3 * 300000;
+	const bfd_usec_t b_detect_us = 3 * (bfd_usec_t)300000;
 	/* A detects B: B's mult 5 x max(A's required rx 300 ms, B's tx 200 ms). */
-	const bfd_usec_t a_detect_us = 5 * 300000;
+	const bfd_usec_t a_detect_us = 5 * (bfd_usec_t)300000;
 
 	assert_int_equal(bfd_session_detection_time_us(&l.ends[1].s), b_detect_us);
 	assert_int_equal(bfd_session_detection_time_us(&l.ends[0].s), a_detect_us);
