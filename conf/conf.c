@@ -1,0 +1,786 @@
+/*
+ * conf.c - edgebfd.conf parsing and validation (see conf.h).
+ *
+ * libinih does the INI syntax. Debian builds it without line numbers in the
+ * handler and without a call for a section that has no keys, so our reader
+ * function feeds it one line at a time and notes the line number and any
+ * section header itself. Each key is one entry of the table below: its name,
+ * where it may appear, its typed parser and the field it fills. [defaults]
+ * keep their text and are parsed again into every session that does not
+ * set the key itself, when the whole file has been read (conf_finish).
+ */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+enum scope {
+	IN_DAEMON = 1 << 0,
+	IN_DEFAULTS = 1 << 1,
+	IN_SESSION = 1 << 2,
+	REQUIRED = 1 << 3, /* every session must have it */
+};
+
+typedef int (*parse_fn)(const char *value, void *field, char *err, size_t err_len);
+
+struct conf_key {
+	const char *name;
+	unsigned scope;
+	parse_fn parse;
+	size_t offset; /* in struct conf (IN_DAEMON) or struct conf_session */
+};
+
+static int parse_socket_path(const char *value, void *field, char *err, size_t err_len);
+static int parse_ifname(const char *value, void *field, char *err, size_t err_len);
+static int parse_address(const char *value, void *field, char *err, size_t err_len);
+static int parse_interval(const char *value, void *field, char *err, size_t err_len);
+static int parse_multiplier(const char *value, void *field, char *err, size_t err_len);
+static int parse_auth_type(const char *value, void *field, char *err, size_t err_len);
+static int parse_key_id(const char *value, void *field, char *err, size_t err_len);
+static int parse_auth_secret(const char *value, void *field, char *err, size_t err_len);
+
+#define SESSION_FIELD(f) offsetof(struct conf_session, f)
+
+static const struct conf_key keys[] = {
+	{ "control-socket", IN_DAEMON, parse_socket_path, offsetof(struct conf, control_socket) },
+	{ "interface", IN_SESSION | REQUIRED, parse_ifname, SESSION_FIELD(ifname) },
+	{ "local-address", IN_SESSION | REQUIRED, parse_address, SESSION_FIELD(local) },
+	{ "peer-address", IN_SESSION | REQUIRED, parse_address, SESSION_FIELD(peer) },
+	{ "transmit-interval", IN_DEFAULTS | IN_SESSION, parse_interval,
+	  SESSION_FIELD(params.desired_min_tx_us) },
+	{ "receive-interval", IN_DEFAULTS | IN_SESSION, parse_interval,
+	  SESSION_FIELD(params.required_min_rx_us) },
+	{ "detect-multiplier", IN_DEFAULTS | IN_SESSION, parse_multiplier,
+	  SESSION_FIELD(params.detect_mult) },
+	{ "auth-type", IN_DEFAULTS | IN_SESSION, parse_auth_type, SESSION_FIELD(auth) },
+	{ "auth-key-id", IN_DEFAULTS | IN_SESSION, parse_key_id, SESSION_FIELD(auth.key_id) },
+	{ "auth-secret", IN_DEFAULTS | IN_SESSION, parse_auth_secret, SESSION_FIELD(auth) },
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(N_KEYS <= 32, "a session's set keys fit in a 32-bit mask");
+
+/* The values sessions start from before [defaults] and their own keys:
+ * the MSEE's BFD timers on ExpressRoute private peering, 300 ms x 3. */
+static const struct bfd_session_params builtin_params = {
+	.desired_min_tx_us = 300000,
+	.required_min_rx_us = 300000,
+	.detect_mult = 3,
+};
+
+/* A session being parsed: which keys it set, and where. */
+struct draft {
+	struct conf_session s;
+	uint32_t set_mask;
+	unsigned key_line[N_KEYS];
+};
+
+/* A [defaults] key, kept as text to be parsed into each session. */
+struct default_value {
+	char *text;
+	unsigned line;
+};
+
+enum section_kind { SECTION_NONE, SECTION_DAEMON, SECTION_DEFAULTS, SECTION_SESSION, SECTION_UNKNOWN };
+
+struct parser {
+	const char *source;
+	struct conf_report *report;
+	unsigned errors_before;   /* report->errors when this parse began */
+	const char *text; /* the reader's position */
+	unsigned line;
+	bool oom;
+
+	enum section_kind section;
+	struct draft *current;             /* for SECTION_SESSION */
+	unsigned daemon_line, defaults_line;
+	uint32_t daemon_mask;
+	unsigned daemon_key_line[N_KEYS];
+	struct default_value defaults[N_KEYS];
+
+	struct conf *conf;
+	struct draft *drafts;
+	size_t n_drafts, cap_drafts;
+};
+
+static void report_add(struct conf_report *r, bool error, const char *source, unsigned line,
+		       const char *what, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void report_add(struct conf_report *r, bool error, const char *source, unsigned line,
+		       const char *what, const char *fmt, ...)
+{
+	char msg[512];
+	char *grown;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = line ? snprintf(NULL, 0, "%s:%u: %s: %s%s\n", source, line, what,
+			    error ? "" : "warning: ", msg)
+		 : snprintf(NULL, 0, "%s: %s: %s%s\n", source, what, error ? "" : "warning: ", msg);
+	grown = realloc(r->text, r->len + (size_t)n + 1);
+	if (!grown)
+		return; /* the count below still says something went wrong */
+	r->text = grown;
+	if (line)
+		snprintf(r->text + r->len, (size_t)n + 1, "%s:%u: %s: %s%s\n", source, line, what,
+			 error ? "" : "warning: ", msg);
+	else
+		snprintf(r->text + r->len, (size_t)n + 1, "%s: %s: %s%s\n", source, what,
+			 error ? "" : "warning: ", msg);
+	r->len += (size_t)n;
+	if (error)
+		r->errors++;
+	else
+		r->warnings++;
+}
+
+#define ERROR(p, line, what, ...) report_add((p)->report, true, (p)->source, line, what, __VA_ARGS__)
+#define WARN(p, line, what, ...) report_add((p)->report, false, (p)->source, line, what, __VA_ARGS__)
+
+/* ---- typed value parsers ------------------------------------------------ */
+
+int conf_parse_duration_us(const char *text, uint64_t *us, char *err, size_t err_len)
+{
+	static const struct {
+		const char *unit;
+		uint64_t us;
+	} units[] = { { "us", 1 }, { "ms", BFD_USEC_PER_MSEC }, { "s", BFD_USEC_PER_SEC } };
+	const char *p = text;
+	uint64_t n = 0;
+
+	if (!isdigit((unsigned char)*p)) {
+		snprintf(err, err_len, "\"%s\" is not a duration (a number and a unit: us, ms or s)",
+			 text);
+		return -EINVAL;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > (UINT64_MAX - 9) / 10 / BFD_USEC_PER_SEC) {
+			snprintf(err, err_len, "%s is out of range", text);
+			return -EINVAL;
+		}
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0') {
+		snprintf(err, err_len, "%s is not a duration (did you mean %sms?)", text, text);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit) == 0) {
+			*us = n * units[i].us;
+			return 0;
+		}
+	}
+	snprintf(err, err_len, "%s is not a duration: unknown unit \"%s\" (use us, ms or s)", text, p);
+	return -EINVAL;
+}
+
+/* A BFD interval: 1 us to 2^32-1 us, the range of the 32-bit fields of
+ * RFC 5880 section 4.1 (0 would mean "send nothing"). */
+static int parse_interval(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us < 1 || us > UINT32_MAX) {
+		snprintf(err, err_len, "%s is out of range (1us to %" PRIu32 "us)", value, UINT32_MAX);
+		return -EINVAL;
+	}
+	*(uint32_t *)field = (uint32_t)us;
+	return 0;
+}
+
+/* An unsigned decimal in [min, max], nothing else on the line. */
+static int parse_uint(const char *value, unsigned long min, unsigned long max, unsigned long *out,
+		      char *err, size_t err_len)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end != '\0' || errno != 0 || n < min || n > max) {
+		snprintf(err, err_len, "\"%s\" is not a whole number from %lu to %lu", value, min, max);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+/* RFC 5880 section 4.1: Detect Mult is 8 bits and 0 is invalid (6.8.6). */
+static int parse_multiplier(const char *value, void *field, char *err, size_t err_len)
+{
+	unsigned long n;
+
+	if (parse_uint(value, 1, 255, &n, err, err_len) < 0)
+		return -EINVAL;
+	*(uint8_t *)field = (uint8_t)n;
+	return 0;
+}
+
+static int parse_key_id(const char *value, void *field, char *err, size_t err_len)
+{
+	unsigned long n;
+
+	if (parse_uint(value, 0, 255, &n, err, err_len) < 0)
+		return -EINVAL;
+	*(uint8_t *)field = (uint8_t)n;
+	return 0;
+}
+
+static int parse_auth_type(const char *value, void *field, char *err, size_t err_len)
+{
+	struct bfd_auth_key *key = field;
+
+	for (int t = BFD_AUTH_NONE; t <= BFD_AUTH_METICULOUS_KEYED_SHA1; t++) {
+		if (strcmp(value, bfd_auth_type_name((enum bfd_auth_type)t)) == 0) {
+			key->type = (enum bfd_auth_type)t;
+			return 0;
+		}
+	}
+	snprintf(err, err_len,
+		 "unknown type \"%s\" (none, simple-password, keyed-md5, meticulous-keyed-md5, "
+		 "keyed-sha1 or meticulous-keyed-sha1)",
+		 value);
+	return -EINVAL;
+}
+
+/* The secret's length is checked against the type once both are known. */
+static int parse_auth_secret(const char *value, void *field, char *err, size_t err_len)
+{
+	struct bfd_auth_key *key = field;
+	size_t len = strlen(value);
+
+	if (len == 0 || len > BFD_AUTH_SECRET_MAX) {
+		snprintf(err, err_len, "a secret has 1 to %d characters, this one %zu",
+			 BFD_AUTH_SECRET_MAX, len);
+		return -EINVAL;
+	}
+	memset(key->secret, 0, sizeof(key->secret));
+	memcpy(key->secret, value, len);
+	key->secret_len = (uint8_t)len;
+	return 0;
+}
+
+static int parse_ifname(const char *value, void *field, char *err, size_t err_len)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len >= IF_NAMESIZE || strpbrk(value, "/ \t:") ||
+	    strcmp(value, ".") == 0 || strcmp(value, "..") == 0) {
+		snprintf(err, err_len, "\"%s\" is not an interface name (1 to %d characters, no "
+			 "'/', ':' or spaces)", value, IF_NAMESIZE - 1);
+		return -EINVAL;
+	}
+	memcpy(field, value, len + 1);
+	return 0;
+}
+
+static int parse_address(const char *value, void *field, char *err, size_t err_len)
+{
+	struct conf_addr *a = field;
+
+	if (inet_pton(AF_INET, value, &a->v4) == 1) {
+		a->family = AF_INET;
+	} else if (inet_pton(AF_INET6, value, &a->v6) == 1) {
+		a->family = AF_INET6;
+	} else {
+		snprintf(err, err_len, "\"%s\" is not an IPv4 or IPv6 address%s", value,
+			 strchr(value, '%') ? " (leave out the %zone: the session's interface is the zone)"
+					    : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_socket_path(const char *value, void *field, char *err, size_t err_len)
+{
+	size_t max = sizeof(((struct conf *)0)->control_socket);
+
+	if (value[0] != '/' || strlen(value) >= max) {
+		snprintf(err, err_len, "\"%s\" is not an absolute path shorter than %zu characters",
+			 value, max);
+		return -EINVAL;
+	}
+	memcpy(field, value, strlen(value) + 1);
+	return 0;
+}
+
+/* ---- sections and keys -------------------------------------------------- */
+
+static const struct conf_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static bool valid_session_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= CONF_NAME_MAX)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return false;
+	return true;
+}
+
+static struct draft *find_draft(struct parser *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_drafts; i++)
+		if (strcmp(p->drafts[i].s.name, name) == 0)
+			return &p->drafts[i];
+	return NULL;
+}
+
+static struct draft *new_draft(struct parser *p, const char *name)
+{
+	if (p->n_drafts == p->cap_drafts) {
+		size_t cap = p->cap_drafts ? 2 * p->cap_drafts : 8;
+		struct draft *grown = realloc(p->drafts, cap * sizeof(*grown));
+
+		if (!grown) {
+			p->oom = true;
+			return NULL;
+		}
+		p->drafts = grown;
+		p->cap_drafts = cap;
+	}
+	struct draft *d = &p->drafts[p->n_drafts++];
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->s.name, sizeof(d->s.name), "%s", name);
+	d->s.params = builtin_params;
+	d->s.line = p->line;
+	return d;
+}
+
+/* A section header as the reader saw it on line p->line. */
+static void begin_section(struct parser *p, const char *name)
+{
+	p->current = NULL;
+	if (strcmp(name, "daemon") == 0 || strcmp(name, "defaults") == 0) {
+		bool daemon = name[0] == 'd' && name[1] == 'a';
+		unsigned *first = daemon ? &p->daemon_line : &p->defaults_line;
+
+		p->section = daemon ? SECTION_DAEMON : SECTION_DEFAULTS;
+		if (*first)
+			ERROR(p, p->line, name, "section appears twice (first at line %u)", *first);
+		else
+			*first = p->line;
+		return;
+	}
+	if (strncmp(name, "session", 7) == 0 && (name[7] == ' ' || name[7] == '\0')) {
+		const char *session = name + 7;
+
+		while (*session == ' ')
+			session++;
+		p->section = SECTION_SESSION;
+		if (!valid_session_name(session)) {
+			ERROR(p, p->line, "session",
+			      "\"%s\" is not a session name (1 to %d letters, digits, '-', '_', '.')",
+			      session, CONF_NAME_MAX - 1);
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		struct draft *other = find_draft(p, session);
+
+		if (other) {
+			ERROR(p, p->line, "session", "\"%s\" is defined twice (first at line %u)",
+			      session, other->s.line);
+			p->section = SECTION_UNKNOWN;
+			return;
+		}
+		p->current = new_draft(p, session);
+		return;
+	}
+	p->section = SECTION_UNKNOWN;
+	ERROR(p, p->line, name, "unknown section (expected [daemon], [defaults] or [session NAME])");
+}
+
+/* Strip a "  # comment" that libinih leaves in the value (it only knows
+ * " ;" as an inline comment). */
+static void strip_hash_comment(char *value)
+{
+	for (char *c = value; *c; c++) {
+		if (*c == '#' && (c == value || c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			break;
+		}
+	}
+	for (size_t n = strlen(value); n > 0 && isspace((unsigned char)value[n - 1]); n--)
+		value[n - 1] = '\0';
+}
+
+/* Parse value into the field of key in base, reporting an error at line. */
+static bool apply_key(struct parser *p, const struct conf_key *k, void *base, const char *value,
+		      unsigned line)
+{
+	char err[256];
+
+	if (k->parse(value, (char *)base + k->offset, err, sizeof(err)) < 0) {
+		ERROR(p, line, k->name, "%s", err);
+		return false;
+	}
+	return true;
+}
+
+/* Note that key k is set on this line; false (and an error) if it was set
+ * in the same section before. */
+static bool mark_set(struct parser *p, const struct conf_key *k, uint32_t *mask, unsigned *lines)
+{
+	size_t i = (size_t)(k - keys);
+
+	if (*mask & (1u << i)) {
+		ERROR(p, p->line, k->name, "set twice in this section (first at line %u)", lines[i]);
+		return false;
+	}
+	*mask |= 1u << i;
+	lines[i] = p->line;
+	return true;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *raw)
+{
+	struct parser *p = user;
+	const struct conf_key *k = find_key(name);
+	char value[INI_MAX_LINE];
+	static const unsigned scope_of[] = {
+		[SECTION_DAEMON] = IN_DAEMON,
+		[SECTION_DEFAULTS] = IN_DEFAULTS,
+		[SECTION_SESSION] = IN_SESSION,
+	};
+
+	(void)section; /* the reader tracks sections, with their lines */
+	snprintf(value, sizeof(value), "%s", raw);
+	strip_hash_comment(value);
+
+	if (p->section == SECTION_UNKNOWN)
+		return 1; /* reported once, at the header */
+	if (p->section == SECTION_NONE) {
+		ERROR(p, p->line, name, "key outside any section");
+		return 1;
+	}
+	if (!k) {
+		ERROR(p, p->line, name, "unknown key");
+		return 1;
+	}
+	if (!(k->scope & scope_of[p->section])) {
+		ERROR(p, p->line, name, "not allowed in [%s]%s",
+		      p->section == SECTION_DAEMON ? "daemon"
+		      : p->section == SECTION_DEFAULTS ? "defaults" : "session NAME",
+		      k->scope & IN_DAEMON ? " (it belongs in [daemon])"
+		      : k->scope == (IN_SESSION | REQUIRED) ? " (each [session NAME] sets its own)"
+							     : "");
+		return 1;
+	}
+	switch (p->section) {
+	case SECTION_DAEMON:
+		if (mark_set(p, k, &p->daemon_mask, p->daemon_key_line))
+			apply_key(p, k, p->conf, value, p->line);
+		break;
+	case SECTION_DEFAULTS: {
+		struct default_value *d = &p->defaults[k - keys];
+		struct draft scratch = { .s.params = builtin_params };
+
+		if (d->text) {
+			ERROR(p, p->line, k->name, "set twice in this section (first at line %u)",
+			      d->line);
+			break;
+		}
+		/* Check it now, so an error names this line once. */
+		if (!apply_key(p, k, &scratch.s, value, p->line))
+			break;
+		d->text = strdup(value);
+		d->line = p->line;
+		if (!d->text)
+			p->oom = true;
+		break;
+	}
+	case SECTION_SESSION:
+		if (mark_set(p, k, &p->current->set_mask, p->current->key_line))
+			apply_key(p, k, &p->current->s, value, p->line);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+/* libinih's line source: the next line of the text, counted, with section
+ * headers noted (see the top of this file). */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	const char *end;
+	size_t len;
+
+	if (*p->text == '\0')
+		return NULL;
+	end = strchr(p->text, '\n');
+	len = end ? (size_t)(end - p->text) : strlen(p->text);
+	p->line++;
+	if (len >= (size_t)num) {
+		ERROR(p, p->line, "line", "longer than %d characters", num - 1);
+		len = 0; /* hand libinih an empty line */
+	}
+	memcpy(str, p->text, len);
+	str[len] = '\0';
+	p->text = end ? end + 1 : p->text + strlen(p->text);
+
+	const char *c = str;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (*c == '[') {
+		const char *close = strchr(c, ']');
+
+		if (close) {
+			char name[INI_MAX_LINE];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(close - c - 1), c + 1);
+			begin_section(p, name);
+		}
+	}
+	return str;
+}
+
+/* ---- whole-file rules --------------------------------------------------- */
+
+static bool same_addr(const struct conf_addr *a, const struct conf_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == AF_INET ? a->v4.s_addr == b->v4.s_addr
+				    : memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
+}
+
+bool conf_session_same_identity(const struct conf_session *a, const struct conf_session *b)
+{
+	return strcmp(a->ifname, b->ifname) == 0 && same_addr(&a->local, &b->local) &&
+	       same_addr(&a->peer, &b->peer);
+}
+
+static void inherit_defaults(struct parser *p, struct draft *d)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (p->defaults[i].text && !(d->set_mask & (1u << i))) {
+			apply_key(p, &keys[i], &d->s, p->defaults[i].text, p->defaults[i].line);
+			d->key_line[i] = p->defaults[i].line;
+		}
+}
+
+/* The line where a key of d got its value, for messages. */
+static unsigned line_of(const struct draft *d, const char *key)
+{
+	size_t i = (size_t)(find_key(key) - keys);
+
+	return d->key_line[i] ? d->key_line[i] : d->s.line;
+}
+
+static void check_auth(struct parser *p, struct draft *d)
+{
+	struct bfd_auth_key *a = &d->s.auth;
+	const char *type = bfd_auth_type_name(a->type);
+
+	if (a->type == BFD_AUTH_NONE) {
+		if (a->secret_len)
+			ERROR(p, line_of(d, "auth-secret"), "auth-secret",
+			      "set, but auth-type is none in [session %s]", d->s.name);
+		return;
+	}
+	if (a->secret_len == 0) {
+		ERROR(p, line_of(d, "auth-type"), "auth-type",
+		      "%s needs an auth-secret in [session %s]", type, d->s.name);
+		return;
+	}
+	if (!bfd_auth_key_valid(a))
+		ERROR(p, line_of(d, "auth-secret"), "auth-secret",
+		      "%u characters is too long for %s (at most %d, RFC 5880 section 4.%d)",
+		      a->secret_len, type,
+		      a->type == BFD_AUTH_KEYED_SHA1 || a->type == BFD_AUTH_METICULOUS_KEYED_SHA1
+			      ? 20 : 16,
+		      a->type == BFD_AUTH_SIMPLE_PASSWORD ? 2
+		      : a->type <= BFD_AUTH_METICULOUS_KEYED_MD5 ? 3 : 4);
+}
+
+static void check_session(struct parser *p, struct draft *d)
+{
+	struct conf_session *s = &d->s;
+	char what[CONF_NAME_MAX + 16];
+
+	snprintf(what, sizeof(what), "[session %s]", s->name);
+	for (size_t i = 0; i < N_KEYS; i++)
+		if ((keys[i].scope & REQUIRED) && !(d->set_mask & (1u << i)))
+			ERROR(p, s->line, what, "%s is missing", keys[i].name);
+	if (s->local.family && s->peer.family && s->local.family != s->peer.family)
+		ERROR(p, line_of(d, "peer-address"), "peer-address",
+		      "is IPv%d but local-address is IPv%d", s->peer.family == AF_INET ? 4 : 6,
+		      s->local.family == AF_INET ? 4 : 6);
+	else if (s->local.family && same_addr(&s->local, &s->peer))
+		ERROR(p, line_of(d, "peer-address"), "peer-address", "is the local address");
+	check_auth(p, d);
+	if (s->params.desired_min_tx_us < CONF_WARN_INTERVAL_US)
+		WARN(p, line_of(d, "transmit-interval"), "transmit-interval",
+		     "%" PRIu32 "us is below 50ms: a busy router may miss packets and flap",
+		     s->params.desired_min_tx_us);
+	if (s->params.required_min_rx_us < CONF_WARN_INTERVAL_US)
+		WARN(p, line_of(d, "receive-interval"), "receive-interval",
+		     "%" PRIu32 "us is below 50ms: a busy router may miss packets and flap",
+		     s->params.required_min_rx_us);
+}
+
+/* Rules between sessions: one BFD session per (interface, peer), and the
+ * ExpressRoute HA guidance: the primary and secondary links should not share
+ * an interface, or one failure takes both down. */
+static void check_pairs(struct parser *p)
+{
+	for (size_t i = 0; i < p->n_drafts; i++) {
+		const struct conf_session *a = &p->drafts[i].s;
+
+		for (size_t j = 0; j < i; j++) {
+			const struct conf_session *b = &p->drafts[j].s;
+
+			if (strcmp(a->ifname, b->ifname) != 0 || !a->ifname[0])
+				continue;
+			if (same_addr(&a->peer, &b->peer))
+				ERROR(p, line_of(&p->drafts[i], "peer-address"), "peer-address",
+				      "[session %s] and [session %s] have the same peer on %s",
+				      b->name, a->name, a->ifname);
+			else if (a->peer.family == b->peer.family)
+				WARN(p, line_of(&p->drafts[i], "interface"), "interface",
+				     "[session %s] and [session %s] both use %s: ExpressRoute primary "
+				     "and secondary links on one interface fail together",
+				     b->name, a->name, a->ifname);
+		}
+	}
+}
+
+static void conf_finish(struct parser *p)
+{
+	for (size_t i = 0; i < p->n_drafts; i++) {
+		inherit_defaults(p, &p->drafts[i]);
+		check_session(p, &p->drafts[i]);
+	}
+	check_pairs(p);
+	if (p->report->errors > p->errors_before || p->oom)
+		return;
+	p->conf->sessions = calloc(p->n_drafts ? p->n_drafts : 1, sizeof(*p->conf->sessions));
+	if (!p->conf->sessions) {
+		p->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < p->n_drafts; i++)
+		p->conf->sessions[i] = p->drafts[i].s;
+	p->conf->n_sessions = p->n_drafts;
+}
+
+int conf_parse(const char *text, const char *source, struct conf **out,
+	       struct conf_report *report)
+{
+	struct parser p = {
+		.source = source, .report = report, .errors_before = report->errors, .text = text,
+	};
+	int syntax_line;
+
+	*out = NULL;
+	p.conf = calloc(1, sizeof(*p.conf));
+	if (!p.conf)
+		return -ENOMEM;
+	snprintf(p.conf->control_socket, sizeof(p.conf->control_socket), "%s",
+		 CONF_DEFAULT_CONTROL_SOCKET);
+	syntax_line = ini_parse_stream(read_line, &p, on_key, &p);
+	if (syntax_line > 0)
+		ERROR(&p, (unsigned)syntax_line, "syntax",
+		      "expected \"key = value\", \"[section]\" or a comment");
+	if (syntax_line >= 0)
+		conf_finish(&p);
+
+	for (size_t i = 0; i < N_KEYS; i++)
+		free(p.defaults[i].text);
+	free(p.drafts);
+	if (p.oom || syntax_line < 0 || report->errors > p.errors_before) {
+		conf_free(p.conf);
+		return p.oom || syntax_line < 0 ? -ENOMEM : -EINVAL;
+	}
+	*out = p.conf;
+	return 0;
+}
+
+int conf_load(const char *path, struct conf **out, struct conf_report *report)
+{
+	FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if (!f) {
+		report_add(report, true, path, 0, "cannot read", "%s", strerror(errno));
+		return -EINVAL;
+	}
+	/* A config is small; 1 MiB is far beyond any real one. */
+	text = malloc(1 << 20);
+	if (!text) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	len = fread(text, 1, (1 << 20) - 1, f);
+	if (ferror(f) || !feof(f)) {
+		report_add(report, true, path, 0, "cannot read",
+			   ferror(f) ? "read error" : "larger than 1 MiB");
+		fclose(f);
+		free(text);
+		return -EINVAL;
+	}
+	fclose(f);
+	text[len] = '\0';
+	if (strlen(text) != len) {
+		report_add(report, true, path, 0, "cannot read", "contains a NUL byte");
+		free(text);
+		return -EINVAL;
+	}
+	r = conf_parse(text, path, out, report);
+	free(text);
+	return r;
+}
+
+const struct conf_session *conf_find_session(const struct conf *conf, const char *name)
+{
+	for (size_t i = 0; i < conf->n_sessions; i++)
+		if (strcmp(conf->sessions[i].name, name) == 0)
+			return &conf->sessions[i];
+	return NULL;
+}
+
+void conf_free(struct conf *conf)
+{
+	if (!conf)
+		return;
+	free(conf->sessions);
+	free(conf);
+}
+
+void conf_report_free(struct conf_report *report)
+{
+	if (!report)
+		return;
+	free(report->text);
+	memset(report, 0, sizeof(*report));
+}

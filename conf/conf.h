@@ -1,0 +1,96 @@
+/*
+ * conf.h - the edgebfd configuration: parsing and validation of
+ * /etc/edgebfd/edgebfd.conf (INI, read with libinih).
+ *
+ * Parsing is a transaction: the whole text becomes a new struct conf, or
+ * nothing and a report of every error as "file:line: key: what is wrong".
+ * conf_parse() does no I/O (it parses a string), which keeps it easy to
+ * test and fuzz; conf_load() reads a file and calls it.
+ *
+ * Sections: [daemon] (process-wide keys), [defaults] (session keys that
+ * every [session NAME] inherits unless it sets them itself) and one
+ * [session NAME] per BFD session. Adding a key is one entry in the key
+ * table of conf.c. Unknown sections and keys are errors.
+ */
+#ifndef EDGEBFD_CONF_H
+#define EDGEBFD_CONF_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/un.h>
+
+#include "auth.h"
+#include "session.h"
+
+#define CONF_DEFAULT_PATH "/etc/edgebfd/edgebfd.conf"
+#define CONF_DEFAULT_CONTROL_SOCKET "/run/edgebfd/control.sock"
+#define CONF_NAME_MAX 64
+
+/* Warn below this interval: sub-50 ms BFD in a user-space daemon on a busy
+ * router risks false failures. */
+#define CONF_WARN_INTERVAL_US 50000
+
+/* An IPv4 or IPv6 address. */
+struct conf_addr {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+struct conf_session {
+	char name[CONF_NAME_MAX];
+	char ifname[IF_NAMESIZE];
+	struct conf_addr local;
+	struct conf_addr peer;
+	struct bfd_session_params params; /* transmit-/receive-interval, detect-multiplier */
+	struct bfd_auth_key auth;         /* auth-type, auth-key-id, auth-secret */
+	unsigned line;                    /* line of its [session NAME] header */
+};
+
+struct conf {
+	char control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct conf_session *sessions;
+	size_t n_sessions;
+};
+
+/* Errors and warnings, one "file:line: key: message\n" line each. */
+struct conf_report {
+	char *text;       /* NUL-terminated, NULL while empty */
+	size_t len;
+	unsigned errors;
+	unsigned warnings;
+};
+
+/*
+ * Parse text (named source in messages) into a new *out. Errors and
+ * warnings are appended to report. Returns 0 (warnings allowed), -EINVAL
+ * if there was any error (then *out is NULL), or -ENOMEM.
+ */
+int conf_parse(const char *text, const char *source, struct conf **out,
+	       struct conf_report *report);
+
+/* Read the file at path and conf_parse() it; a file that cannot be read is
+ * an error in the report ("path: cannot read: reason"). */
+int conf_load(const char *path, struct conf **out, struct conf_report *report);
+
+/* Find a session by name; NULL if there is none. */
+const struct conf_session *conf_find_session(const struct conf *conf, const char *name);
+
+/* Whether two sessions are the same BFD session: same interface, local
+ * and peer address. Reload keeps such a session running. */
+bool conf_session_same_identity(const struct conf_session *a, const struct conf_session *b);
+
+/* Parse a duration with its unit ("300ms", "1s", "50000us") into
+ * microseconds. Returns 0 or -EINVAL with a message in err (for example
+ * "5 is not a duration (did you mean 5ms?)"). */
+int conf_parse_duration_us(const char *text, uint64_t *us, char *err, size_t err_len);
+
+/* Both accept NULL. */
+void conf_free(struct conf *conf);
+void conf_report_free(struct conf_report *report);
+
+#endif
