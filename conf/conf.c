@@ -563,7 +563,7 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- whole-file rules --------------------------------------------------- */
 
-static bool same_addr(const struct conf_addr *a, const struct conf_addr *b)
+bool conf_addr_equal(const struct conf_addr *a, const struct conf_addr *b)
 {
 	if (a->family != b->family)
 		return false;
@@ -573,8 +573,8 @@ static bool same_addr(const struct conf_addr *a, const struct conf_addr *b)
 
 bool conf_session_same_identity(const struct conf_session *a, const struct conf_session *b)
 {
-	return strcmp(a->ifname, b->ifname) == 0 && same_addr(&a->local, &b->local) &&
-	       same_addr(&a->peer, &b->peer);
+	return strcmp(a->ifname, b->ifname) == 0 && conf_addr_equal(&a->local, &b->local) &&
+	       conf_addr_equal(&a->peer, &b->peer);
 }
 
 static void inherit_defaults(struct parser *p, struct draft *d)
@@ -633,7 +633,7 @@ static void check_session(struct parser *p, struct draft *d)
 		ERROR(p, line_of(d, "peer-address"), "peer-address",
 		      "is IPv%d but local-address is IPv%d", s->peer.family == AF_INET ? 4 : 6,
 		      s->local.family == AF_INET ? 4 : 6);
-	else if (s->local.family && same_addr(&s->local, &s->peer))
+	else if (s->local.family && conf_addr_equal(&s->local, &s->peer))
 		ERROR(p, line_of(d, "peer-address"), "peer-address", "is the local address");
 	check_auth(p, d);
 	if (s->params.desired_min_tx_us < CONF_WARN_INTERVAL_US)
@@ -648,27 +648,32 @@ static void check_session(struct parser *p, struct draft *d)
 
 /* Rules between sessions: one BFD session per (interface, peer), and the
  * ExpressRoute HA guidance: the primary and secondary links should not share
- * an interface, or one failure takes both down. */
+ * an interface, or one failure takes both down (warned once per interface,
+ * at its second session). */
 static void check_pairs(struct parser *p)
 {
 	for (size_t i = 0; i < p->n_drafts; i++) {
 		const struct conf_session *a = &p->drafts[i].s;
+		const struct conf_session *first = NULL;
+		size_t sharing = 0; /* earlier sessions on a's interface */
 
-		for (size_t j = 0; j < i; j++) {
+		for (size_t j = 0; j < i && a->ifname[0]; j++) {
 			const struct conf_session *b = &p->drafts[j].s;
 
-			if (strcmp(a->ifname, b->ifname) != 0 || !a->ifname[0])
+			if (strcmp(a->ifname, b->ifname) != 0)
 				continue;
-			if (same_addr(&a->peer, &b->peer))
+			if (sharing++ == 0)
+				first = b;
+			if (conf_addr_equal(&a->peer, &b->peer))
 				ERROR(p, line_of(&p->drafts[i], "peer-address"), "peer-address",
 				      "[session %s] and [session %s] have the same peer on %s",
 				      b->name, a->name, a->ifname);
-			else if (a->peer.family == b->peer.family)
-				WARN(p, line_of(&p->drafts[i], "interface"), "interface",
-				     "[session %s] and [session %s] both use %s: ExpressRoute primary "
-				     "and secondary links on one interface fail together",
-				     b->name, a->name, a->ifname);
 		}
+		if (sharing == 1 && !conf_addr_equal(&a->peer, &first->peer))
+			WARN(p, line_of(&p->drafts[i], "interface"), "interface",
+			     "[session %s] and [session %s] both use %s: ExpressRoute primary "
+			     "and secondary links on one interface fail together",
+			     first->name, a->name, a->ifname);
 	}
 }
 

@@ -80,6 +80,9 @@ int conf_load(const char *path, struct conf **out, struct conf_report *report);
 /* Find a session by name; NULL if there is none. */
 const struct conf_session *conf_find_session(const struct conf *conf, const char *name);
 
+/* Whether two addresses are the same (family and bytes). */
+bool conf_addr_equal(const struct conf_addr *a, const struct conf_addr *b);
+
 /* Whether two sessions are the same BFD session: same interface, local
  * and peer address. Reload keeps such a session running. */
 bool conf_session_same_identity(const struct conf_session *a, const struct conf_session *b);

@@ -61,6 +61,12 @@ bool bfd_auth_key_valid(const struct bfd_auth_key *key)
 	return false;
 }
 
+bool bfd_auth_key_equal(const struct bfd_auth_key *a, const struct bfd_auth_key *b)
+{
+	return a->type == b->type && a->key_id == b->key_id && a->secret_len == b->secret_len &&
+	       memcmp(a->secret, b->secret, a->secret_len) == 0;
+}
+
 bool bfd_auth_type_meticulous(enum bfd_auth_type type)
 {
 	return type == BFD_AUTH_METICULOUS_KEYED_MD5 || type == BFD_AUTH_METICULOUS_KEYED_SHA1;

@@ -33,6 +33,9 @@ struct bfd_auth_state {
 /* Whether a key is usable: known type, secret length within 6.7's limits. */
 bool bfd_auth_key_valid(const struct bfd_auth_key *key);
 
+/* Whether two keys are the same: type, key ID and secret. */
+bool bfd_auth_key_equal(const struct bfd_auth_key *a, const struct bfd_auth_key *b);
+
 /* True for the meticulous types, whose sequence advances on every packet. */
 bool bfd_auth_type_meticulous(enum bfd_auth_type type);
 

@@ -34,14 +34,15 @@ bool bfd_session_params_valid(const struct bfd_session_params *p)
 
 /*
  * 6.8.7: no periodic transmission while bfd.RemoteMinRxInterval is zero, or
- * while the remote runs Demand mode with both sides Up.
+ * while the remote runs Demand mode with both sides Up "and a Poll Sequence
+ * is not being transmitted": our Polls repeat until their Final (6.5).
  */
 static bool periodic_tx_allowed(const struct bfd_session *s)
 {
 	if (s->remote_min_rx_us == 0)
 		return false;
 	return !(s->remote_demand_mode && s->state == BFD_STATE_UP &&
-		 s->remote_state == BFD_STATE_UP);
+		 s->remote_state == BFD_STATE_UP && !s->poll_active);
 }
 
 bfd_usec_t bfd_session_tx_interval_us(const struct bfd_session *s)
@@ -97,8 +98,11 @@ static void reschedule_tx(struct bfd_session *s, bfd_usec_t now_us)
 		schedule_tx(s, now_us);
 }
 
-/* Build the packet to send now into out (6.8.7) and restart the periodic
- * timer. final answers a Poll; P and F are never both set. */
+/* Build the packet to send now into out (6.8.7). A periodic packet (or one
+ * sent early for a state change or a Poll) restarts the periodic timer; a
+ * Final does not, as it is sent "without respect to the transmission timer",
+ * so a peer polling fast cannot starve our own packets. P and F are never
+ * both set. */
 static void transmit(struct bfd_session *s, bool final, bfd_usec_t now_us,
 		     struct bfd_output *out)
 {
@@ -128,7 +132,8 @@ static void transmit(struct bfd_session *s, bool final, bfd_usec_t now_us,
 		 * advance bfd.XmitAuthSeq with every packet. */
 		s->auth.xmit_seq++;
 	}
-	schedule_tx(s, now_us);
+	if (!final)
+		schedule_tx(s, now_us);
 }
 
 /*
@@ -272,21 +277,22 @@ enum bfd_drop_reason bfd_session_recv(struct bfd_session *s, const uint8_t *buf,
 	/* Required Min Echo RX is ignored: we never send Echo packets. */
 	if (pkt->final && s->poll_active)
 		poll_final_received(s);
-	/* The Detection Time restarts from this packet (6.8.4). */
-	s->last_rx_us = now_us;
-	s->detect_armed = true;
 
-	if (s->state != BFD_STATE_ADMIN_DOWN)
+	/* 6.8.6: in AdminDown the packet is discarded here, after the remote
+	 * variables, so it neither runs the state machine, nor is answered, nor
+	 * counts as received for the Detection Time. */
+	if (s->state != BFD_STATE_ADMIN_DOWN) {
+		/* "it has been received for purposes of the Detection Time" (6.8.4) */
+		s->last_rx_us = now_us;
+		s->detect_armed = true;
 		run_state_machine(s, pkt, out);
-
-	/* 6.8.7: answer a Poll with a Final at once, whatever the timers. In
-	 * AdminDown the packet is discarded before this rule (6.8.6). */
-	if (pkt->poll && s->state != BFD_STATE_ADMIN_DOWN)
-		transmit(s, true, now_us, out);
-	else if (s->state != old_state && periodic_tx_allowed(s))
-		transmit(s, false, now_us, out);
-	else
-		reschedule_tx(s, now_us);
+		/* 6.8.7: answer a Poll with a Final at once, whatever the timers. */
+		if (pkt->poll)
+			transmit(s, true, now_us, out);
+		else if (s->state != old_state && periodic_tx_allowed(s))
+			transmit(s, false, now_us, out);
+	}
+	reschedule_tx(s, now_us);
 	output_finish(s, out);
 	return BFD_DROP_NONE;
 }
@@ -302,6 +308,10 @@ void bfd_session_timer(struct bfd_session *s, bfd_usec_t now_us, struct bfd_outp
 		s->detect_armed = false;
 		s->remote_discr = 0;
 		s->remote_state = BFD_STATE_DOWN;
+		/* A silent peer's "send me nothing" (Required Min RX 0) no longer
+		 * holds: back to the initial value of 6.8.1, so we can revive it. */
+		s->remote_min_rx_us = 1;
+		s->remote_demand_mode = false;
 		if (s->state == BFD_STATE_INIT || s->state == BFD_STATE_UP) {
 			set_state(s, BFD_STATE_DOWN, BFD_DIAG_DETECT_EXPIRED, false, out);
 			send_now = periodic_tx_allowed(s);

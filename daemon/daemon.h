@@ -1,0 +1,75 @@
+/*
+ * daemon.h - the state of edgebfdd and how its parts meet.
+ *
+ *   main.c       arguments, signals, sd_notify, the sd-event loop
+ *   sessions.c   one daemon_session per configured BFD session: its libbfd
+ *                session, sending socket and timer; acting on libbfd output
+ *   index.c      finding a session by discriminator or by peer address
+ *   rx.c         the receive sockets: GTSM, ingress checks, demultiplexing
+ *   reload.c     applying a new config without flapping unchanged sessions
+ *   control.c    the control socket that edgebfdctl talks to
+ *
+ * Everything runs on one sd-event loop; nothing on it blocks.
+ */
+#ifndef EDGEBFD_DAEMON_H
+#define EDGEBFD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "bfd_proto.h"
+#include "conf.h"
+#include "index.h"
+#include "log.h"
+
+struct control;
+struct daemon_session;
+
+struct daemon {
+	sd_event *event;
+	const char *conf_path;
+	struct conf *conf;
+
+	struct daemon_session **sessions; /* in config order */
+	size_t n_sessions;
+	struct session_index index;
+
+	int rx_fd[2];                     /* AF_INET, AF_INET6 */
+	sd_event_source *rx_source[2];
+
+	struct control *control;
+
+	/* Drops that matched no session (unknown peer or discriminator). */
+	uint64_t drops[BFD_DROP_REASON_COUNT];
+	struct log_ratelimit drop_log;
+};
+
+/* The loop's idea of now, in microseconds of CLOCK_MONOTONIC / REALTIME. */
+uint64_t daemon_now_us(const struct daemon *d);
+uint64_t daemon_realtime_us(const struct daemon *d);
+
+/* A new local discriminator (RFC 5880 6.8.1): nonzero, random, used by no
+ * indexed session nor by any of more[0..n_more). 0 if none was found. */
+uint32_t daemon_pick_discr(const struct daemon *d, struct daemon_session *const *more,
+			   size_t n_more);
+
+/* Find a session by name; NULL if none. */
+struct daemon_session *daemon_find_session(const struct daemon *d, const char *name);
+
+/* Open the receive sockets and watch them. Returns 0 or -errno. */
+int rx_start(struct daemon *d);
+void rx_stop(struct daemon *d);
+
+/* Create every session of d->conf. Returns 0 or -errno. */
+int daemon_start_sessions(struct daemon *d);
+
+/* SIGHUP: load conf_path and apply it; on any error keep the running
+ * config and log why. Returns 0 or a negative errno. */
+int daemon_reload(struct daemon *d);
+
+/* SIGTERM: tell every peer we go AdminDown, then free all sessions. */
+void daemon_stop_sessions(struct daemon *d);
+
+#endif
