@@ -44,7 +44,7 @@ enum bfd_auth_type {
  */
 enum bfd_drop_reason {
 	BFD_DROP_NONE = 0,
-	BFD_DROP_SHORT_BUFFER,      /* fewer than 24 bytes arrived */
+	BFD_DROP_SHORT_BUFFER,      /* under 4 bytes: not even a Length field */
 	BFD_DROP_BAD_VERSION,       /* 6.8.6: version is not 1 */
 	BFD_DROP_LENGTH_TOO_SHORT,  /* 6.8.6: Length < 24 (26 with A bit) */
 	BFD_DROP_LENGTH_TOO_LONG,   /* 6.8.6: Length > payload received */

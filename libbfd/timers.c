@@ -40,7 +40,11 @@ bfd_usec_t bfd_jittered_us(bfd_usec_t interval_us, uint8_t detect_mult, uint64_t
 	const uint64_t max_keep = detect_mult == 1 ? ppm * 9 / 10 : ppm;
 	uint64_t keep = min_keep + bfd_rng_next(rng) % (max_keep - min_keep + 1);
 
-	/* Rounded down, so never above the upper bound. interval_us is at most
-	 * 2^32 - 1, so the product fits in 64 bits. */
-	return interval_us * keep / ppm;
+	/* Rounded down, so never above the upper bound, but never below 75%
+	 * rounded up, which only matters for intervals of a few microseconds.
+	 * interval_us is at most 2^32 - 1, so the products fit in 64 bits. */
+	bfd_usec_t jittered_us = interval_us * keep / ppm;
+	bfd_usec_t floor_us = (interval_us * 3 + 3) / 4;
+
+	return jittered_us < floor_us ? floor_us : jittered_us;
 }

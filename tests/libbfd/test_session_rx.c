@@ -293,24 +293,24 @@ static void rx_remote_tx_and_mult_in_detection_time(void **unused)
 	assert_int_equal(s.remote_desired_min_tx_us, 700000);
 	assert_int_equal(s.remote_detect_mult, 5);
 	/* 5 x max(our 300 ms, their 700 ms) */
-	assert_int_equal(bfd_session_detection_time_us(&s), 5 * 700000);
-	assert_true(out.next_deadline_us <= t0 + 5 * 700000);
-	bfd_session_timer(&s, t0 + 5 * 700000 - 1, &out);
+	assert_int_equal(bfd_session_detection_time_us(&s), 5 * (bfd_usec_t)700000);
+	assert_true(out.next_deadline_us <= t0 + 5 * (bfd_usec_t)700000);
+	bfd_session_timer(&s, t0 + 5 * (bfd_usec_t)700000 - 1, &out);
 	assert_int_equal(s.state, BFD_STATE_INIT);
 	assert_false(out.has_event);
-	bfd_session_timer(&s, t0 + 5 * 700000, &out);
+	bfd_session_timer(&s, t0 + 5 * (bfd_usec_t)700000, &out);
 	assert_event(&out, BFD_STATE_INIT, BFD_STATE_DOWN, BFD_DIAG_DETECT_EXPIRED, false);
 
 	/* A faster, less tolerant peer: our 300 ms dominates, mult 2. */
-	t1 = t0 + 5 * 700000 + MS(10);
+	t1 = t0 + 5 * (bfd_usec_t)700000 + MS(10);
 	pkt = peer_packet(BFD_STATE_DOWN, PEER, LOCAL, 100000, 300000, 2);
 	assert_int_equal(peer_send(&s, &pkt, t1, &out), BFD_DROP_NONE);
 	assert_int_equal(s.remote_desired_min_tx_us, 100000);
 	assert_int_equal(s.remote_detect_mult, 2);
-	assert_int_equal(bfd_session_detection_time_us(&s), 2 * 300000);
-	bfd_session_timer(&s, t1 + 2 * 300000 - 1, &out);
+	assert_int_equal(bfd_session_detection_time_us(&s), 2 * (bfd_usec_t)300000);
+	bfd_session_timer(&s, t1 + 2 * (bfd_usec_t)300000 - 1, &out);
 	assert_int_equal(s.state, BFD_STATE_INIT);
-	bfd_session_timer(&s, t1 + 2 * 300000, &out);
+	bfd_session_timer(&s, t1 + 2 * (bfd_usec_t)300000, &out);
 	assert_event(&out, BFD_STATE_INIT, BFD_STATE_DOWN, BFD_DIAG_DETECT_EXPIRED, false);
 }
 
@@ -439,10 +439,10 @@ static void rx_admin_down_received_in_down(void **unused)
 	assert_false(out.has_event);
 
 	/* Down after Detection Time expiry keeps diag 1. */
-	bfd_session_timer(&s, MS(10) + 3 * 1000000, &out);
+	bfd_session_timer(&s, MS(10) + 3 * (bfd_usec_t)1000000, &out);
 	pkt = peer_packet(BFD_STATE_DOWN, PEER, LOCAL, 1000000, 300000, 3);
 	assert_int_equal(peer_send(&s, &pkt, MS(4000), &out), BFD_DROP_NONE);
-	bfd_session_timer(&s, MS(4000) + 3 * 1000000, &out);
+	bfd_session_timer(&s, MS(4000) + 3 * (bfd_usec_t)1000000, &out);
 	assert_event(&out, BFD_STATE_INIT, BFD_STATE_DOWN, BFD_DIAG_DETECT_EXPIRED, false);
 	pkt = peer_packet(BFD_STATE_ADMIN_DOWN, PEER, LOCAL, 1000000, 300000, 3);
 	assert_int_equal(peer_send(&s, &pkt, MS(7100), &out), BFD_DROP_NONE);
