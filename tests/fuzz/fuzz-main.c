@@ -1,6 +1,6 @@
 /*
  * fuzz-main.c - replay fuzz inputs without libFuzzer: every file named on
- * the command line, or every file in a directory named there, is passed to
+ * the command line, or every file directly in a directory named there, is passed to
  * LLVMFuzzerTestOneInput() once. This is how `meson test --suite
  * fuzz-corpus` runs the corpus and the crash reproducers kept in git.
  */
@@ -65,7 +65,8 @@ static int replay(const char *path, int *count)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
-		if (replay(child, count) < 0)
+		(*count)++;
+		if (replay_file(child) < 0)
 			r = -1;
 	}
 	closedir(d);
