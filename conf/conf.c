@@ -80,6 +80,7 @@ static const struct bfd_session_params builtin_params = {
 struct draft {
 	struct conf_session s;
 	uint32_t set_mask;
+	uint32_t bad_mask; /* keys whose value was rejected (and reported) */
 	unsigned key_line[N_KEYS];
 };
 
@@ -105,6 +106,7 @@ struct parser {
 	uint32_t daemon_mask;
 	unsigned daemon_key_line[N_KEYS];
 	struct default_value defaults[N_KEYS];
+	uint32_t defaults_bad_mask;        /* [defaults] values rejected */
 
 	struct conf *conf;
 	struct draft *drafts;
@@ -408,6 +410,8 @@ static void begin_section(struct parser *p, const char *name)
 			return;
 		}
 		p->current = new_draft(p, session);
+		if (!p->current)
+			p->section = SECTION_UNKNOWN; /* out of memory, reported at the end */
 		return;
 	}
 	p->section = SECTION_UNKNOWN;
@@ -439,6 +443,20 @@ static bool apply_key(struct parser *p, const struct conf_key *k, void *base, co
 		return false;
 	}
 	return true;
+}
+
+/* Warnings about a value that parsed: intervals below 50 ms, given once
+ * where they are written (also for [defaults], not once per session). */
+static void warn_about_value(struct parser *p, const struct conf_key *k, const void *base)
+{
+	uint32_t us;
+
+	if (k->parse != parse_interval)
+		return;
+	memcpy(&us, (const char *)base + k->offset, sizeof(us));
+	if (us < CONF_WARN_INTERVAL_US)
+		WARN(p, p->line, k->name,
+		     "%" PRIu32 "us is below 50ms: a busy router may miss packets and flap", us);
 }
 
 /* Note that key k is set on this line; false (and an error) if it was set
@@ -505,8 +523,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			break;
 		}
 		/* Check it now, so an error names this line once. */
-		if (!apply_key(p, k, &scratch.s, value, p->line))
+		if (!apply_key(p, k, &scratch.s, value, p->line)) {
+			p->defaults_bad_mask |= 1u << (k - keys);
 			break;
+		}
+		warn_about_value(p, k, &scratch.s);
 		d->text = strdup(value);
 		d->line = p->line;
 		if (!d->text)
@@ -514,8 +535,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		break;
 	}
 	case SECTION_SESSION:
-		if (mark_set(p, k, &p->current->set_mask, p->current->key_line))
-			apply_key(p, k, &p->current->s, value, p->line);
+		if (!mark_set(p, k, &p->current->set_mask, p->current->key_line))
+			break;
+		if (apply_key(p, k, &p->current->s, value, p->line))
+			warn_about_value(p, k, &p->current->s);
+		else
+			p->current->bad_mask |= 1u << (k - keys);
 		break;
 	default:
 		break;
@@ -523,40 +548,64 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
-/* libinih's line source: the next line of the text, counted, with section
- * headers noted (see the top of this file). */
+/* Whether a line, without leading blanks, is something libinih takes:
+ * blank, a comment, a "[section]" or "key = value" ("key: value"). */
+static bool line_is_valid(const char *line)
+{
+	if (*line == '\0' || *line == ';' || *line == '#')
+		return true;
+	if (*line == '[')
+		return strchr(line, ']') != NULL;
+	return strpbrk(line, "=:") != NULL && *line != '=' && *line != ':';
+}
+
+/*
+ * libinih's line source: the next line of the text, counted, with section
+ * headers noted (see the top of this file). It also drops what would make
+ * libinih misread a line: a UTF-8 BOM (libinih skips it, so we would not see
+ * the header behind it) and leading blanks (libinih would take an indented
+ * line as the continuation of the key before it). Syntax errors are reported
+ * here, every one of them, and libinih gets an empty line instead.
+ */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct parser *p = stream;
-	const char *end;
+	const char *line = p->text, *end;
 	size_t len;
 
-	if (*p->text == '\0')
+	if (*line == '\0')
 		return NULL;
-	end = strchr(p->text, '\n');
-	len = end ? (size_t)(end - p->text) : strlen(p->text);
+	end = strchr(line, '\n');
+	len = end ? (size_t)(end - line) : strlen(line);
+	p->text = end ? end + 1 : line + len;
 	p->line++;
+	if (p->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
 	if (len >= (size_t)num) {
 		ERROR(p, p->line, "line", "longer than %d characters", num - 1);
-		len = 0; /* hand libinih an empty line */
+		len = 0;
 	}
-	memcpy(str, p->text, len);
+	memcpy(str, line, len);
 	str[len] = '\0';
-	p->text = end ? end + 1 : p->text + strlen(p->text);
+	if (!line_is_valid(str)) {
+		ERROR(p, p->line, "syntax",
+		      "expected \"key = value\", \"[section]\" or a comment");
+		if (str[0] == '[')
+			p->section = SECTION_UNKNOWN; /* ignore its keys, reported here */
+		str[0] = '\0';
+	} else if (str[0] == '[') {
+		char name[INI_MAX_LINE];
 
-	const char *c = str;
-
-	while (*c == ' ' || *c == '\t')
-		c++;
-	if (*c == '[') {
-		const char *close = strchr(c, ']');
-
-		if (close) {
-			char name[INI_MAX_LINE];
-
-			snprintf(name, sizeof(name), "%.*s", (int)(close - c - 1), c + 1);
-			begin_section(p, name);
-		}
+		snprintf(name, sizeof(name), "%.*s", (int)(strchr(str, ']') - str - 1), str + 1);
+		begin_section(p, name);
 	}
 	return str;
 }
@@ -579,11 +628,15 @@ bool conf_session_same_identity(const struct conf_session *a, const struct conf_
 
 static void inherit_defaults(struct parser *p, struct draft *d)
 {
-	for (size_t i = 0; i < N_KEYS; i++)
-		if (p->defaults[i].text && !(d->set_mask & (1u << i))) {
+	for (size_t i = 0; i < N_KEYS; i++) {
+		if (d->set_mask & (1u << i))
+			continue;
+		d->bad_mask |= p->defaults_bad_mask & (1u << i);
+		if (p->defaults[i].text) {
 			apply_key(p, &keys[i], &d->s, p->defaults[i].text, p->defaults[i].line);
 			d->key_line[i] = p->defaults[i].line;
 		}
+	}
 }
 
 /* The line where a key of d got its value, for messages. */
@@ -598,6 +651,11 @@ static void check_auth(struct parser *p, struct draft *d)
 {
 	struct bfd_auth_key *a = &d->s.auth;
 	const char *type = bfd_auth_type_name(a->type);
+	uint32_t auth_keys = 1u << (find_key("auth-type") - keys) |
+			     1u << (find_key("auth-secret") - keys);
+
+	if (d->bad_mask & auth_keys)
+		return; /* a rejected type or secret was reported already */
 
 	if (a->type == BFD_AUTH_NONE) {
 		if (a->secret_len)
@@ -636,14 +694,6 @@ static void check_session(struct parser *p, struct draft *d)
 	else if (s->local.family && conf_addr_equal(&s->local, &s->peer))
 		ERROR(p, line_of(d, "peer-address"), "peer-address", "is the local address");
 	check_auth(p, d);
-	if (s->params.desired_min_tx_us < CONF_WARN_INTERVAL_US)
-		WARN(p, line_of(d, "transmit-interval"), "transmit-interval",
-		     "%" PRIu32 "us is below 50ms: a busy router may miss packets and flap",
-		     s->params.desired_min_tx_us);
-	if (s->params.required_min_rx_us < CONF_WARN_INTERVAL_US)
-		WARN(p, line_of(d, "receive-interval"), "receive-interval",
-		     "%" PRIu32 "us is below 50ms: a busy router may miss packets and flap",
-		     s->params.required_min_rx_us);
 }
 
 /* Rules between sessions: one BFD session per (interface, peer), and the
@@ -746,10 +796,11 @@ int conf_load(const char *path, struct conf **out, struct conf_report *report)
 		fclose(f);
 		return -ENOMEM;
 	}
+	errno = 0;
 	len = fread(text, 1, (1 << 20) - 1, f);
 	if (ferror(f) || !feof(f)) {
-		report_add(report, true, path, 0, "cannot read",
-			   ferror(f) ? "read error" : "larger than 1 MiB");
+		report_add(report, true, path, 0, "cannot read", "%s",
+			   ferror(f) ? strerror(errno ? errno : EIO) : "larger than 1 MiB");
 		fclose(f);
 		free(text);
 		return -EINVAL;

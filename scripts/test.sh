@@ -46,7 +46,7 @@ rm -rf build-fuzz
 CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled \
 	-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-fuzz
-for target in packet-decode session-recv; do
+for target in packet-decode session-recv conf-parse; do
 	work=$(mktemp -d)
 	# Crash reproducers land in build-fuzz; add them to the corpus in git.
 	"build-fuzz/tests/fuzz/fuzz-$target" -max_total_time="$fuzz_seconds" \

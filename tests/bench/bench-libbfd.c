@@ -30,14 +30,14 @@ static void run(const char *label, const struct bfd_auth_key *key, long packets)
 	struct bfd_session a, b;
 	struct bfd_output out, reply;
 	struct bfd_packet pkt;
-	bfd_usec_t now_us = 0;
-	double tx_ns = 0, rx_ns = 0, t0;
+	double tx_ns = 0, rx_ns = 0;
 
 	bfd_session_init(&a, &p, key, 0xa, 1, 0);
 	bfd_session_init(&b, &p, key, 0xb, 2, 0);
 	for (long i = 0; i < packets; i++) {
-		now_us = bfd_session_next_deadline_us(&a);
-		t0 = now_ns();
+		bfd_usec_t now_us = bfd_session_next_deadline_us(&a);
+		double t0 = now_ns();
+
 		bfd_session_timer(&a, now_us, &out);
 		tx_ns += now_ns() - t0;
 		if (!out.packet_len)
@@ -63,10 +63,14 @@ static void run(const char *label, const struct bfd_auth_key *key, long packets)
 
 int main(int argc, char **argv)
 {
-	long packets = argc > 1 ? atol(argv[1]) : 1000000;
+	long packets = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
 	struct bfd_auth_key sha1 = { .type = BFD_AUTH_METICULOUS_KEYED_SHA1, .key_id = 1,
 				     .secret_len = 20 };
 
+	if (packets < 10) {
+		fprintf(stderr, "usage: bench-libbfd [packets >= 10]\n");
+		return 2;
+	}
 	memcpy(sha1.secret, "01234567890123456789", 20);
 	printf("sizeof(struct bfd_session) = %zu bytes\n", sizeof(struct bfd_session));
 	printf("%ld packets each way per run\n", packets);
