@@ -26,7 +26,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 FRR_DIR = "/usr/lib/frr"
@@ -54,6 +53,11 @@ class WaitTimeout(AssertionError):
     pass
 
 
+class Fatal(RuntimeError):
+    """Raised by a wait_for predicate when waiting longer is pointless
+    (e.g. the process died): wait_for re-raises it at once."""
+
+
 def wait_for(predicate, timeout, interval=0.02, message=None):
     """Poll predicate() until it returns something truthy; return that value.
 
@@ -68,6 +72,8 @@ def wait_for(predicate, timeout, interval=0.02, message=None):
             last_val = predicate()
             if last_val:
                 return last_val
+        except Fatal:
+            raise
         except Exception as exc:  # noqa: BLE001 - reported below
             last_exc = exc
         if time.monotonic() >= deadline:
@@ -138,7 +144,7 @@ class Proc:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
-    def signal(self, sig):
+    def send_signal(self, sig):
         if self.alive():
             os.kill(self.pid, sig)
 
@@ -427,7 +433,7 @@ class FrrInstance:
     def _check_alive(self):
         for p in (self.zebra, self.bfdd):
             if p is not None and not p.alive():
-                raise RuntimeError(f"{p.name} exited: {p.log()[-2000:]}")
+                raise Fatal(f"{p.name} exited: {p.log()[-2000:]}")
         return True
 
     def wait_interface(self, ifname, timeout=5.0):
@@ -585,7 +591,7 @@ class BirdInstance:
 
         def ready():
             if not self.proc.alive():
-                raise RuntimeError(f"bird exited: {self.proc.log()[-2000:]}")
+                raise Fatal(f"bird exited: {self.proc.log()[-2000:]}")
             return "Daemon is up and running" in self.birdc("show status", check=False)
         wait_for(ready, timeout, interval=0.05, message="bird control socket")
         return self
@@ -720,7 +726,7 @@ class Edgebfdd:
 
         def ready():
             if not self.proc.alive():
-                raise RuntimeError(f"edgebfdd exited {self.proc.popen.poll()}: "
+                raise Fatal(f"edgebfdd exited {self.proc.popen.poll()}: "
                                    f"{self.proc.log()[-2000:]}")
             return isinstance(self.sessions(), list)
         wait_for(ready, timeout, interval=0.02, message="edgebfdctl --json sessions answers")
@@ -729,7 +735,7 @@ class Edgebfdd:
     def reload(self):
         """Rewrite the config and SIGHUP (by PID)."""
         self.write_config()
-        self.proc.signal(signal.SIGHUP)
+        self.proc.send_signal(signal.SIGHUP)
 
     def stop(self, timeout=5.0):
         return self.proc.stop(signal.SIGTERM, timeout) if self.proc else None
@@ -831,7 +837,7 @@ def send_packets(src, dst, packets, ttl=255, device=None, scope_dev=None):
             target = (dst, BFD_PORT)
         else:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
-            s.setsockopt(socket.IPPROTO_IPV6, 63, 1)  # IPV6_FREEBIND
+            s.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND
             scope = socket.if_nametoindex(scope_dev or device) if (scope_dev or device) else 0
             port = None
             for p in range(49152 + (os.getpid() % 4000), 65536):
