@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 #include "status.h"
 
 #define REQUEST_MAX 256
+/* An answer this large (about 70 sessions) leaves megabytes of freed JSON
+ * objects in malloc's pools: give them back to the system afterwards. */
+#define TRIM_AFTER_BYTES (64 * 1024)
 #define CLIENT_TIMEOUT_US (5 * 1000000ULL)
 
 struct control {
@@ -45,11 +49,15 @@ struct client {
 /* Close and free a client; the caller unlinks it. */
 static void client_release(struct client *c)
 {
+	bool large = c->response_len >= TRIM_AFTER_BYTES;
+
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timeout);
 	close(c->fd);
 	free(c->response);
 	free(c);
+	if (large)
+		malloc_trim(0);
 }
 
 static void client_free(struct client *c)
@@ -130,6 +138,8 @@ static void respond(struct client *c)
 		return;
 	}
 	c->response_len = strlen(c->response);
+	if (c->response_len >= TRIM_AFTER_BYTES)
+		malloc_trim(0); /* the JSON tree just freed */
 	sd_event_source_set_io_events(c->io, EPOLLOUT);
 }
 

@@ -1,6 +1,8 @@
 #!/bin/sh
-# The edgebfd lab: installs what is needed, builds, and (once edgebfdd
-# exists) runs a CE router and two simulated MSEEs in network namespaces.
+# The edgebfd lab, from a fresh Debian 12 machine, as root: installs what is
+# needed, builds, and runs a CE router (edgebfdd) and two simulated MSEEs
+# (FRRouting bfdd, 300 ms x 3) in network namespaces; cuts the primary link
+# silently and shows the failover. See scripts/lab.py.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,6 +10,4 @@ cd "$top"
 "$top/scripts/install-deps.sh"
 [ -d build ] || meson setup build >/dev/null
 ninja -C build
-echo
-echo "edgebfd lab: not yet. libbfd is built and tested; the daemon edgebfdd"
-echo "and the namespace lab arrive next. Run ./scripts/test.sh for the tests."
+exec python3 "$top/scripts/lab.py" --edgebfdd "$top/build/daemon/edgebfdd"
