@@ -23,7 +23,7 @@
 #define REQUEST_MAX 256
 /* An answer this large (about 70 sessions) leaves megabytes of freed JSON
  * objects in malloc's pools: give them back to the system afterwards. */
-#define TRIM_AFTER_BYTES (64 * 1024)
+#define TRIM_AFTER_BYTES ((size_t)64 * 1024)
 #define CLIENT_TIMEOUT_US (5 * 1000000ULL)
 
 struct control {
