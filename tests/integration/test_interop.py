@@ -128,7 +128,7 @@ def bring_up(ours, peer, timeout=UP_WITHIN_S):
 
 
 @ALL_PEERS
-@FAMILIES
+@pytest.mark.parametrize("fam", [4, 6, "ll"], ids=["ipv4", "ipv6", "ipv6-link-local"])
 def test_up_within_3s(topo, peer_factory, edgebfdd_factory, kind, fam):
     peer = peer_factory(kind, fam).start()
     ours = start_ours(edgebfdd_factory, topo, fam)
