@@ -2,11 +2,13 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static bool to_journal;
 static bool debug_enabled;
@@ -15,6 +17,15 @@ void log_init(bool debug)
 {
 	to_journal = getenv("JOURNAL_STREAM") != NULL;
 	debug_enabled = debug;
+	/* The BFD loop must never wait for a stalled journald: under systemd
+	 * stderr is our own stream socket, so a full one drops the line
+	 * instead of blocking. */
+	if (to_journal) {
+		int flags = fcntl(STDERR_FILENO, F_GETFL);
+
+		if (flags >= 0)
+			fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK);
+	}
 }
 
 bool log_debug_enabled(void)
