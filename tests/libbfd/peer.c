@@ -49,6 +49,35 @@ struct bfd_packet sent_packet(const struct bfd_output *out)
 	return pkt;
 }
 
+struct bfd_packet check_sent(const struct bfd_session *s, const struct bfd_output *out)
+{
+	struct bfd_packet p = sent_packet(out);
+
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.my_discr, s->local_discr);
+	assert_int_equal(p.your_discr, s->remote_discr);
+	assert_int_equal(p.state, s->state);
+	assert_int_equal(p.diag, s->local_diag);
+	assert_int_equal(p.detect_mult, s->detect_mult);
+	assert_false(p.demand);
+	assert_false(p.multipoint);
+	assert_int_equal(p.required_min_echo_rx_us, 0);
+	assert_false(p.poll && p.final);
+	if (p.state != BFD_STATE_UP)
+		assert_true(p.desired_min_tx_us >= 1000000);
+	return p;
+}
+
+void assert_event(const struct bfd_output *out, enum bfd_state old_state,
+		  enum bfd_state new_state, enum bfd_diag diag, bool peer_admin_down)
+{
+	assert_true(out->has_event);
+	assert_int_equal(out->event.old_state, old_state);
+	assert_int_equal(out->event.new_state, new_state);
+	assert_int_equal(out->event.diag, diag);
+	assert_int_equal(out->event.peer_admin_down, peer_admin_down);
+}
+
 void test_session_init(struct bfd_session *s)
 {
 	assert_int_equal(bfd_session_init(s, &test_params, NULL, 0x11111111, 1, 0), 0);

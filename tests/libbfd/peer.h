@@ -27,6 +27,16 @@ enum bfd_drop_reason peer_send(struct bfd_session *s, const struct bfd_packet *p
 /* Decode the packet in out, asserting there is one and that it is valid. */
 struct bfd_packet sent_packet(const struct bfd_output *out);
 
+/* Decode what the session sent and check what every packet must satisfy:
+ * version 1, our discriminators, state, diag and multiplier, no Demand (D)
+ * and no Echo claimed (6.8.7), never P and F together (6.5), and at least
+ * 1 s of Desired Min TX while not Up (6.8.3). */
+struct bfd_packet check_sent(const struct bfd_session *s, const struct bfd_output *out);
+
+/* Assert that out reports exactly this state change. */
+void assert_event(const struct bfd_output *out, enum bfd_state old_state,
+		  enum bfd_state new_state, enum bfd_diag diag, bool peer_admin_down);
+
 /* Default parameters used by most tests: 300 ms / 300 ms x 3. */
 extern const struct bfd_session_params test_params;
 

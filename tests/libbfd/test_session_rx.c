@@ -19,34 +19,6 @@
 #define PEER 0x22222222u
 #define OTHER 0x33333333u
 
-/* Decode what the session sent and check what every packet must satisfy:
- * version 1, our discriminator, our state, no Demand and no Echo claimed,
- * never P and F together. */
-static struct bfd_packet check_sent(const struct bfd_session *s, const struct bfd_output *out)
-{
-	struct bfd_packet p = sent_packet(out);
-
-	assert_int_equal(p.version, 1);
-	assert_int_equal(p.my_discr, s->local_discr);
-	assert_int_equal(p.state, s->state);
-	assert_int_equal(p.detect_mult, s->detect_mult);
-	assert_false(p.demand);
-	assert_false(p.multipoint);
-	assert_int_equal(p.required_min_echo_rx_us, 0);
-	assert_false(p.poll && p.final);
-	return p;
-}
-
-static void assert_event(const struct bfd_output *out, enum bfd_state old_state,
-			 enum bfd_state new_state, enum bfd_diag diag, bool peer_admin_down)
-{
-	assert_true(out->has_event);
-	assert_int_equal(out->event.old_state, old_state);
-	assert_int_equal(out->event.new_state, new_state);
-	assert_int_equal(out->event.diag, diag);
-	assert_int_equal(out->event.peer_admin_down, peer_admin_down);
-}
-
 /* The packet the session sends next: the one in out, or else the one the
  * timer produces at the next deadline(s). Advances *now_us. */
 static struct bfd_packet next_sent(struct bfd_session *s, struct bfd_output *out,
