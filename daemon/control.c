@@ -25,6 +25,9 @@
  * objects in malloc's pools: give them back to the system afterwards. */
 #define TRIM_AFTER_BYTES ((size_t)64 * 1024)
 #define CLIENT_TIMEOUT_US (5 * 1000000ULL)
+/* Sessions rendered per loop iteration: about a millisecond of work, so a
+ * listing of thousands never holds up BFD packets or timers for longer. */
+#define SESSIONS_PER_CHUNK 32
 
 struct control {
 	struct daemon *daemon;
@@ -34,27 +37,74 @@ struct control {
 	struct client *clients; /* connected, for control_close() */
 };
 
+/* A growing answer; `failed` once an allocation failed. */
+struct buffer {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
 struct client {
 	struct control *control;
 	struct client *next, *prev;
 	int fd;
 	sd_event_source *io;
 	sd_event_source *timeout;
+	sd_event_source *work;      /* renders a session listing, chunk by chunk */
 	char request[REQUEST_MAX];
 	size_t request_len;
-	char *response;  /* being written */
-	size_t response_len, written;
+	bool answering;             /* the request is complete */
+	struct buffer out;
+	size_t written;
+	size_t next_session;        /* of the listing being rendered */
+	uint64_t generation;        /* d->generation when it started */
 };
+
+static void buffer_append(struct buffer *b, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *grown;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		grown = realloc(b->data, cap);
+		if (!grown) {
+			b->failed = true;
+			return;
+		}
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, text, n + 1);
+	b->len += n;
+}
+
+/* Append a JSON value and drop it; NULL counts as an allocation failure. */
+static void buffer_append_json(struct buffer *b, struct json_object *o)
+{
+	if (!o) {
+		b->failed = true;
+		return;
+	}
+	buffer_append(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
 
 /* Close and free a client; the caller unlinks it. */
 static void client_release(struct client *c)
 {
-	bool large = c->response_len >= TRIM_AFTER_BYTES;
+	bool large = c->out.cap >= TRIM_AFTER_BYTES;
 
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timeout);
+	sd_event_source_disable_unref(c->work);
 	close(c->fd);
-	free(c->response);
+	free(c->out.data);
 	free(c);
 	if (large)
 		malloc_trim(0);
@@ -86,61 +136,106 @@ static struct json_object *error_json(const char *fmt, ...)
 	return o;
 }
 
-/* Run one command line; returns the JSON answer. */
-static struct json_object *run_command(struct daemon *d, char *line)
+/* The answer is complete: write it out (or drop the client if it could
+ * not be built). */
+static void start_writing(struct client *c)
 {
-	char *save = NULL;
-	char *cmd = strtok_r(line, " \t", &save);
-
-	if (!cmd)
-		return error_json("empty command");
-	if (strcmp(cmd, "sessions") == 0)
-		return status_sessions(d);
-	if (strcmp(cmd, "drops") == 0)
-		return status_drops(d->drops);
-	if (strcmp(cmd, "session") == 0) {
-		char *name = strtok_r(NULL, " \t", &save);
-		char *action = strtok_r(NULL, " \t", &save);
-		struct daemon_session *s;
-
-		if (!name || !action)
-			return error_json("usage: session NAME disable|enable");
-		s = daemon_find_session(d, name);
-		if (!s)
-			return error_json("no session named \"%s\"", name);
-		if (strcmp(action, "disable") != 0 && strcmp(action, "enable") != 0)
-			return error_json("unknown action \"%s\" (disable or enable)", action);
-		log_notice("session %s: %sd by the operator", name, action);
-		daemon_session_admin_down(s, action[0] == 'd');
-		struct json_object *ok = json_object_new_object();
-
-		json_object_object_add(ok, "ok", json_object_new_boolean(1));
-		return ok;
-	}
-	return error_json("unknown command \"%s\" (sessions, drops, session)", cmd);
-}
-
-static int on_client_io(sd_event_source *source, int fd, uint32_t revents, void *userdata);
-
-static void respond(struct client *c)
-{
-	struct json_object *answer;
-	const char *text;
-
-	c->request[c->request_len] = '\0';
-	c->request[strcspn(c->request, "\r\n")] = '\0';
-	answer = run_command(c->control->daemon, c->request);
-	text = answer ? json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN) : NULL;
-	c->response = text ? strdup(text) : NULL;
-	json_object_put(answer);
-	if (!c->response) {
+	if (c->out.failed || !c->out.data) {
 		client_free(c);
 		return;
 	}
-	c->response_len = strlen(c->response);
-	if (c->response_len >= TRIM_AFTER_BYTES)
-		malloc_trim(0); /* the JSON tree just freed */
 	sd_event_source_set_io_events(c->io, EPOLLOUT);
+}
+
+static int on_listing_work(sd_event_source *source, void *userdata)
+{
+	struct client *c = userdata;
+	const struct daemon *d = c->control->daemon;
+
+	(void)source;
+	if (c->generation != d->generation) {
+		/* A reload changed the sessions: start over. */
+		c->out.len = 0;
+		buffer_append(&c->out, "[");
+		c->next_session = 0;
+		c->generation = d->generation;
+	}
+	for (int i = 0; i < SESSIONS_PER_CHUNK && c->next_session < d->n_sessions; i++) {
+		if (c->next_session > 0)
+			buffer_append(&c->out, ",");
+		buffer_append_json(&c->out, status_session(d->sessions[c->next_session++]));
+	}
+	if (c->next_session < d->n_sessions && !c->out.failed)
+		return 0; /* more at the next iteration */
+	buffer_append(&c->out, "]");
+	sd_event_source_set_enabled(c->work, SD_EVENT_OFF);
+	start_writing(c);
+	return 0;
+}
+
+/* "sessions": rendered a chunk per loop iteration by on_listing_work. */
+static void start_listing(struct client *c)
+{
+	struct daemon *d = c->control->daemon;
+
+	buffer_append(&c->out, "[");
+	c->generation = d->generation;
+	/* A defer source is one-shot by default: keep it on until the end. */
+	if (sd_event_add_defer(d->event, &c->work, on_listing_work, c) < 0 ||
+	    sd_event_source_set_priority(c->work, SD_EVENT_PRIORITY_IDLE) < 0 ||
+	    sd_event_source_set_enabled(c->work, SD_EVENT_ON) < 0) {
+		client_free(c);
+		return;
+	}
+}
+
+/* "session NAME disable|enable" */
+static struct json_object *run_session_command(struct daemon *d, char *name, char *action)
+{
+	struct daemon_session *s;
+	struct json_object *ok;
+
+	if (!name || !action)
+		return error_json("usage: session NAME disable|enable");
+	s = daemon_find_session(d, name);
+	if (!s)
+		return error_json("no session named \"%s\"", name);
+	if (strcmp(action, "disable") != 0 && strcmp(action, "enable") != 0)
+		return error_json("unknown action \"%s\" (disable or enable)", action);
+	log_notice("session %s: %sd by the operator", name, action);
+	daemon_session_admin_down(s, action[0] == 'd');
+	ok = json_object_new_object();
+	json_object_object_add(ok, "ok", json_object_new_boolean(1));
+	return ok;
+}
+
+/* Run the request line and start answering it. */
+static void answer(struct client *c)
+{
+	struct daemon *d = c->control->daemon;
+	char *save = NULL, *cmd;
+
+	c->answering = true;
+	c->request[c->request_len] = '\0';
+	c->request[strcspn(c->request, "\r\n")] = '\0';
+	cmd = strtok_r(c->request, " \t", &save);
+	if (cmd && strcmp(cmd, "sessions") == 0) {
+		start_listing(c);
+		return;
+	}
+	if (!cmd)
+		buffer_append_json(&c->out, error_json("empty command"));
+	else if (strcmp(cmd, "drops") == 0)
+		buffer_append_json(&c->out, status_drops(d->drops));
+	else if (strcmp(cmd, "session") == 0) {
+		char *name = strtok_r(NULL, " \t", &save);
+		char *action = strtok_r(NULL, " \t", &save);
+
+		buffer_append_json(&c->out, run_session_command(d, name, action));
+	} else
+		buffer_append_json(&c->out,
+				   error_json("unknown command \"%s\" (sessions, drops, session)", cmd));
+	start_writing(c);
 }
 
 static int on_client_io(sd_event_source *source, int fd, uint32_t revents, void *userdata)
@@ -149,7 +244,7 @@ static int on_client_io(sd_event_source *source, int fd, uint32_t revents, void 
 	ssize_t n;
 
 	(void)source;
-	if (!c->response) {
+	if (!c->answering) {
 		n = read(fd, c->request + c->request_len, sizeof(c->request) - 1 - c->request_len);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
@@ -162,14 +257,16 @@ static int on_client_io(sd_event_source *source, int fd, uint32_t revents, void 
 		if (n > 0 && !memchr(c->request, '\n', c->request_len) &&
 		    c->request_len < sizeof(c->request) - 1)
 			return 0; /* wait for the rest of the line */
-		respond(c);
+		/* Until the answer is ready there is nothing to wait for. */
+		sd_event_source_set_io_events(c->io, 0);
+		answer(c);
 		return 0;
 	}
 	if (revents & (EPOLLERR | EPOLLHUP)) {
 		client_free(c);
 		return 0;
 	}
-	n = send(fd, c->response + c->written, c->response_len - c->written,
+	n = send(fd, c->out.data + c->written, c->out.len - c->written,
 		 MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -178,7 +275,7 @@ static int on_client_io(sd_event_source *source, int fd, uint32_t revents, void 
 		return 0;
 	}
 	c->written += (size_t)n;
-	if (c->written == c->response_len)
+	if (c->written == c->out.len)
 		client_free(c);
 	return 0;
 }
@@ -214,6 +311,8 @@ static int on_accept(sd_event_source *source, int fd, uint32_t revents, void *us
 		c->next->prev = c;
 	ctl->clients = c;
 	r = sd_event_add_io(ctl->daemon->event, &c->io, cfd, EPOLLIN, on_client_io, c);
+	if (r >= 0)
+		r = sd_event_source_set_priority(c->io, SD_EVENT_PRIORITY_IDLE);
 	if (r >= 0)
 		r = sd_event_add_time_relative(ctl->daemon->event, &c->timeout, CLOCK_MONOTONIC,
 					       CLIENT_TIMEOUT_US, 0, on_client_timeout, c);
@@ -253,6 +352,8 @@ int control_open(struct daemon *d, const char *path, struct control **out)
 		goto fail;
 	}
 	r = sd_event_add_io(d->event, &c->listen_source, c->fd, EPOLLIN, on_accept, c);
+	if (r >= 0) /* below BFD packets and timers, always */
+		r = sd_event_source_set_priority(c->listen_source, SD_EVENT_PRIORITY_IDLE);
 	if (r < 0)
 		goto fail;
 	*out = c;

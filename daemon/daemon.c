@@ -103,5 +103,6 @@ void daemon_stop_sessions(struct daemon *d)
 	free(d->sessions);
 	d->sessions = NULL;
 	d->n_sessions = 0;
+	d->generation++;
 	session_index_free(&d->index);
 }

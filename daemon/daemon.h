@@ -34,6 +34,7 @@ struct daemon {
 
 	struct daemon_session **sessions; /* in config order */
 	size_t n_sessions;
+	uint64_t generation;              /* bumped when the set of sessions changes */
 	struct session_index index;
 
 	int rx_fd[2];                     /* AF_INET, AF_INET6 */

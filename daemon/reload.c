@@ -112,6 +112,7 @@ int daemon_reload(struct daemon *d)
 	free(fresh);
 	d->sessions = next;
 	d->n_sessions = n;
+	d->generation++;
 	conf_free(d->conf);
 	d->conf = conf;
 	log_info("reloaded %s: %zu sessions (%zu new, %zu removed)", d->conf_path, n, added,

@@ -131,6 +131,9 @@ int rx_start(struct daemon *d)
 		}
 		int r = sd_event_add_io(d->event, &d->rx_source[i], fd, EPOLLIN, on_readable, d);
 
+		if (r >= 0)
+			r = sd_event_source_set_priority(d->rx_source[i], SD_EVENT_PRIORITY_IMPORTANT);
+
 		if (r < 0) {
 			close(fd);
 			return log_error_errno(r, "cannot watch the receive socket");

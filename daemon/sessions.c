@@ -154,7 +154,10 @@ int daemon_session_new(struct daemon *d, const struct conf_session *conf, uint32
 		r = sd_event_add_time(d->event, &s->timer, CLOCK_MONOTONIC,
 				      bfd_session_next_deadline_us(&s->bfd), TIMER_ACCURACY_US,
 				      on_timer, s);
+	if (r >= 0)
+		r = sd_event_source_set_priority(s->timer, SD_EVENT_PRIORITY_IMPORTANT);
 	if (r < 0) {
+		sd_event_source_disable_unref(s->timer);
 		free(s);
 		return r;
 	}

@@ -42,7 +42,7 @@ struct json_object *status_drops(const uint64_t drops[BFD_DROP_REASON_COUNT])
 	return o;
 }
 
-static struct json_object *session_json(const struct daemon_session *s)
+struct json_object *status_session(const struct daemon_session *s)
 {
 	const struct bfd_session *b = &s->bfd;
 	struct json_object *o = json_object_new_object();
@@ -82,13 +82,4 @@ static struct json_object *session_json(const struct daemon_session *s)
 	add(o, "send_errors", u64(s->send_errors));
 	add(o, "drops", status_drops(s->drops));
 	return o;
-}
-
-struct json_object *status_sessions(const struct daemon *d)
-{
-	struct json_object *a = json_object_new_array_ext((int)d->n_sessions);
-
-	for (size_t i = 0; a && i < d->n_sessions; i++)
-		json_object_array_add(a, session_json(d->sessions[i]));
-	return a;
 }

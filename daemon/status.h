@@ -11,10 +11,10 @@
 
 #include "bfd_proto.h"
 
-struct daemon;
+struct daemon_session;
 
-/* A JSON array with one object per session. NULL on allocation failure. */
-struct json_object *status_sessions(const struct daemon *d);
+/* One session as a JSON object. NULL on allocation failure. */
+struct json_object *status_session(const struct daemon_session *s);
 
 /* An object of drop counters by reason name, every reason present. */
 struct json_object *status_drops(const uint64_t drops[BFD_DROP_REASON_COUNT]);

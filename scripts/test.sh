@@ -22,6 +22,14 @@ for line in open(sys.argv[1]):
     print(json.loads(line)["result"])' "$1/meson-logs/testlog.json" >>"$results"
 }
 
+# The same for a pytest JUnit XML file.
+collect_junit() {
+	python3 -c 'import sys, xml.etree.ElementTree as ET
+for case in ET.parse(sys.argv[1]).iter("testcase"):
+    bad = case.find("failure") is not None or case.find("error") is not None
+    print("SKIP" if case.find("skipped") is not None else "FAIL" if bad else "OK")' "$1" >>"$results"
+}
+
 step "dependencies"
 "$top/scripts/install-deps.sh"
 
@@ -40,6 +48,19 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-san --suite unit --suite fuzz-corpus --print-errorlogs ||
 	{ collect build-san; exit 1; }
 collect build-san
+
+step "edgebfdd under ASan+UBSan against itself in namespaces"
+# Reload, 1,000 sessions, malformed packets, AdminDown and SIGTERM; the
+# harness fails a test whose daemon does not exit cleanly (status 0, no
+# sanitizer report, no leak).
+EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edgebfdctl" \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	pytest-3 -q -p no:cacheprovider --junitxml=build-san/integration.xml \
+	tests/integration/test_daemon.py tests/integration/test_scale.py \
+	tests/integration/test_interop.py \
+	-k "daemon or scale or admin_down or bad_input or unknown_peer or sigterm or edgebfdd" ||
+	{ collect_junit build-san/integration.xml; exit 1; }
+collect_junit build-san/integration.xml
 
 step "libFuzzer, ${fuzz_seconds}s per target"
 rm -rf build-fuzz

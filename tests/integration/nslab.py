@@ -723,6 +723,8 @@ class Edgebfdd:
         self.write_config()
         self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
                                    [self.exe, "-c", self.conf])
+        # Runs before the plain stop registered by spawn (cleanups are LIFO).
+        self.lab.on_cleanup(self.stop_checked)
 
         def ready():
             if not self.proc.alive():
@@ -739,6 +741,15 @@ class Edgebfdd:
 
     def stop(self, timeout=5.0):
         return self.proc.stop(signal.SIGTERM, timeout) if self.proc else None
+
+    def stop_checked(self):
+        """SIGTERM, then require a clean exit: status 0 and no sanitizer
+        report (the suite also runs against an ASan+UBSan build)."""
+        rc = self.stop()
+        log = self.proc.log()
+        if rc != 0 or "Sanitizer" in log or "runtime error:" in log:
+            raise RuntimeError(f"{self.name} did not exit cleanly (status {rc}):\n"
+                               f"{log[-4000:]}")
 
     # -- control
     def ctl(self, *args, check=True):

@@ -85,4 +85,8 @@ def test_thousand_sessions(lab):
     print(f"\n{N} sessions: all Up {up_after:.1f} s after start; edgebfdd RSS {kib} KiB, "
           f"{base_kib} KiB with one session: {per_session:.0f} bytes per session "
           f"(struct, socket, timer, index)")
-    assert per_session < 8192, "a session should be a small fixed struct"
+    with open(f"/proc/{ours.proc.pid}/maps") as f:
+        sanitized = "libasan" in f.read()
+    # Under ASan the quarantine, not the daemon, decides the RSS.
+    if not sanitized:
+        assert per_session < 8192, "a session should be a small fixed struct"
