@@ -124,6 +124,9 @@ int rx_start(struct daemon *d)
 		int fd = transport_open_rx(families[i]);
 
 		d->rx_fd[i] = -1;
+		if (fd == -EADDRINUSE)
+			return log_error_errno(fd, "port %d is taken: is another BFD daemon (FRR bfdd, "
+					       "BIRD, edgebfdd) running here?", BFD_CONTROL_PORT);
 		if (fd < 0) {
 			log_warning_errno(fd, "cannot receive BFD over IPv%d on port %d",
 					  families[i] == AF_INET ? 4 : 6, BFD_CONTROL_PORT);

@@ -55,8 +55,8 @@ int transport_open_rx(int family)
 		r = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) ?:
 		    set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) ?:
 		    set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-	if (r == 0)
-		r = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	/* No SO_REUSEADDR: for UDP it would let a second BFD daemon bind 3784
+	 * as well and take some of our packets; better fail loudly. */
 	if (r == 0 && bind(fd, (struct sockaddr *)&ss,
 			   make_sockaddr(&any, BFD_CONTROL_PORT, 0, &ss)) < 0)
 		r = -errno;

@@ -8,7 +8,9 @@ Topology (nslab.Topology): ce:eth1 -- sw:br1 -- peer:eth1.
 
 import signal
 
-from nslab import wait_for
+import pytest
+
+from nslab import Capture, wait_for
 
 UP_S = 3.0
 
@@ -92,3 +94,37 @@ def test_reload_is_a_transaction(topo, edgebfdd_factory):
     ours.wait_state("added", "up", UP_S)
     keep = ours.session("keep")
     assert keep["state"] == "up" and keep["last_state_change"] == kept_since, keep
+
+
+def test_second_daemon_refuses_the_port(topo, edgebfdd_factory):
+    """A second BFD daemon on the same host must fail loudly, not share port
+    3784 and take some of the first one's packets (no SO_REUSEADDR)."""
+    first = edgebfdd_factory(topo.ce)
+    first.add_session("a", "eth1", topo.addr("ce", 4), topo.addr("peer", 4))
+    first.start()
+    second = edgebfdd_factory(topo.ce, name="second")
+    second.add_session("b", "eth2", topo.addr("ce", 4, 1), topo.addr("peer", 4, 1))
+    second.expected_rc = 1
+    with pytest.raises(Exception, match="edgebfdd exited 1"):
+        second.start()
+    assert "port 3784 is taken" in second.proc.log(), second.proc.log()
+    assert first.proc.alive() and len(first.sessions()) == 1
+
+
+@pytest.mark.parametrize("fam", [4, 6], ids=["ipv4", "ipv6"])
+def test_packets_on_the_wire(topo, edgebfdd_factory, fam):
+    """RFC 5881: to port 3784, from one source port in 49152-65535 for the
+    session's life (section 4), TTL / hop limit 255 (section 5); and DSCP
+    CS6 like other routing protocols. Read by a plain socket on the peer."""
+    cap = Capture(topo.lab, topo.peer, fam)
+    ours = edgebfdd_factory(topo.ce)
+    ours.add_session("a", "eth1", topo.addr("ce", fam), topo.addr("peer", fam))
+    ours.start()
+    got = cap.wait_packets(3, timeout=4.0)
+    assert {g["ttl"] for g in got} == {255}, got
+    assert {g["tos"] for g in got} == {0xc0}, got
+    assert {g["ifname"] for g in got} == {"eth1"}, got
+    assert {g["src"] for g in got} == {topo.addr("ce", fam)}, got
+    ports = {g["sport"] for g in got}
+    assert len(ports) == 1 and 49152 <= ports.pop() <= 65535, got
+    assert ours.session("a")["source_port"] == got[0]["sport"]

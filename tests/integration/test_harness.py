@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from nslab import FrrInstance, bfd_packet, send_in_ns, wait_for
+from nslab import Capture, FrrInstance, bfd_packet, send_in_ns, wait_for
 
 
 @pytest.mark.parametrize("fam", [4, 6], ids=["ipv4", "ipv6"])
@@ -61,12 +61,7 @@ def test_sender_reaches_ce(topo, fam):
     """The bad-input sender's packets arrive in the CE namespace with the
     source, ingress interface and TTL the tests intend (checked with a
     receiving socket in the CE namespace)."""
-    import os
-    import sys
-    lab = topo.lab
-    out = os.path.join(lab.tmp, f"rx{fam}.json")
-    rx = lab.spawn(f"rx{fam}", topo.ce, [sys.executable, "-c", _RECEIVER, str(fam), out])
-    wait_for(lambda: os.path.exists(out + ".ready"), 3.0, message="receiver ready")
+    cap = Capture(topo.lab, topo.ce, fam)
     pkt = bfd_packet(my_discr=7, your_discr=9)
     # right interface, TTL 255
     send_in_ns(topo.peer, topo.addr("peer", fam), topo.addr("ce", fam), [pkt])
@@ -75,56 +70,13 @@ def test_sender_reaches_ce(topo, fam):
     # peer's eth1 address, leaving through eth2 to the CE's eth2 address
     send_in_ns(topo.peer, topo.addr("peer", fam), topo.addr("ce", fam, 1), [pkt],
                device="eth2")
-    wait_for(lambda: len(_read_lines(out)) >= 3, 3.0, message="3 packets received")
-    got = _read_lines(out)
-    rx.stop()
+    got = cap.wait_packets(3)
+    cap.stop()
     assert [g["ifname"] for g in got] == ["eth1", "eth1", "eth2"]
     assert [g["ttl"] for g in got] == [255, 254, 255]
     assert all(g["src"] == topo.addr("peer", fam) for g in got)
     assert all(49152 <= g["sport"] <= 65535 for g in got)
     assert all(bytes.fromhex(g["data"]) == pkt for g in got)
-
-
-def _read_lines(path):
-    import json
-    try:
-        with open(path) as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except OSError:
-        return []
-
-
-_RECEIVER = r"""
-import json, socket, struct, sys
-fam = int(sys.argv[1]); out = sys.argv[2]
-if fam == 4:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IP, 8, 1)  # IP_PKTINFO
-    s.setsockopt(socket.IPPROTO_IP, 12, 1)  # IP_RECVTTL
-    s.bind(("0.0.0.0", 3784))
-else:
-    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
-    s.bind(("::", 3784))
-open(out + ".ready", "w").close()
-while True:
-    data, anc, flags, addr = s.recvmsg(2048, 256)
-    ttl = ifindex = None
-    for level, typ, d in anc:
-        if fam == 4 and typ == 8:
-            ifindex = struct.unpack("i", d[:4])[0]
-        elif fam == 4 and typ == 2:
-            ttl = struct.unpack("i", d[:4])[0]
-        elif fam == 6 and typ == socket.IPV6_PKTINFO:
-            ifindex = struct.unpack("I", d[16:20])[0]
-        elif fam == 6 and typ == socket.IPV6_HOPLIMIT:
-            ttl = struct.unpack("i", d[:4])[0]
-    with open(out, "a") as f:
-        f.write(json.dumps({"src": addr[0], "sport": addr[1], "ttl": ttl,
-                            "ifname": socket.if_indextoname(ifindex),
-                            "data": data.hex()}) + "\n")
-"""
 
 
 @pytest.mark.parametrize("auth,ok", [("keyed-sha1", True), ("meticulous-keyed-md5", True),
