@@ -6,6 +6,7 @@
  *                session, sending socket and timer; acting on libbfd output
  *   index.c      finding a session by discriminator or by peer address
  *   rx.c         the receive sockets: GTSM, ingress checks, demultiplexing
+ *   links.c      interface events: carrier loss is Path Down at once
  *   reload.c     applying a new config without flapping unchanged sessions
  *   control.c    the control socket that edgebfdctl talks to
  *
@@ -26,6 +27,7 @@
 
 struct control;
 struct daemon_session;
+struct nl_link_monitor;
 
 struct daemon {
 	sd_event *event;
@@ -41,6 +43,9 @@ struct daemon {
 	sd_event_source *rx_source[2];
 
 	struct control *control;
+
+	struct nl_link_monitor *links;
+	sd_event_source *links_source;
 
 	/* Drops that matched no session (unknown peer or discriminator). */
 	uint64_t drops[BFD_DROP_REASON_COUNT];
@@ -62,6 +67,10 @@ struct daemon_session *daemon_find_session(const struct daemon *d, const char *n
 /* Open the receive sockets and watch them. Returns 0 or -errno. */
 int rx_start(struct daemon *d);
 void rx_stop(struct daemon *d);
+
+/* Watch interface state (RTM_NEWLINK). Returns 0 or -errno. */
+int links_start(struct daemon *d);
+void links_stop(struct daemon *d);
 
 /* Create every session of d->conf. Returns 0 or -errno. */
 int daemon_start_sessions(struct daemon *d);

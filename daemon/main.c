@@ -192,6 +192,9 @@ static int run(struct daemon *d)
 	r = rx_start(d);
 	if (r < 0)
 		return log_error_errno(r, "cannot open the BFD receive sockets");
+	r = links_start(d);
+	if (r < 0)
+		return r;
 	r = control_open(d, d->conf->control_socket, &d->control);
 	if (r < 0)
 		return log_error_errno(r, "cannot listen on %s", d->conf->control_socket);
@@ -232,6 +235,7 @@ int main(int argc, char **argv)
 
 	daemon_stop_sessions(&d);
 	control_close(d.control);
+	links_stop(&d);
 	rx_stop(&d);
 	sd_event_unref(d.event);
 	conf_free(d.conf);

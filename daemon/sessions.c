@@ -194,6 +194,24 @@ void daemon_session_update(struct daemon_session *s, const struct conf_session *
 		daemon_session_apply(s, &out);
 }
 
+void daemon_session_link_changed(struct daemon_session *s, unsigned ifindex, bool usable)
+{
+	struct bfd_output out;
+
+	/* Deleted or re-created: the socket is bound to a device that is gone. */
+	if (s->tx_fd >= 0 && ifindex != s->ifindex) {
+		close_socket(s);
+		s->ifindex = ifindex;
+	}
+	if (usable)
+		return;
+	if (s->bfd.state == BFD_STATE_UP || s->bfd.state == BFD_STATE_INIT)
+		log_warning("session %s: %s is %s", s->conf.name, s->conf.ifname,
+			    ifindex == 0 ? "gone" : "down or without carrier");
+	bfd_session_path_down(&s->bfd, BFD_DIAG_PATH_DOWN, daemon_now_us(s->daemon), &out);
+	daemon_session_apply(s, &out);
+}
+
 void daemon_session_admin_down(struct daemon_session *s, bool down)
 {
 	struct bfd_output out;

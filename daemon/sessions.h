@@ -57,6 +57,11 @@ void daemon_session_apply(struct daemon_session *s, const struct bfd_output *out
  * Timer changes run a Poll Sequence; the session stays Up. */
 void daemon_session_update(struct daemon_session *s, const struct conf_session *conf);
 
+/* The session's interface changed: now at ifindex (0: gone) and usable or
+ * not (administratively up with carrier). Not usable takes an Init or Up
+ * session Down at once with diag 5, Path Down. */
+void daemon_session_link_changed(struct daemon_session *s, unsigned ifindex, bool usable);
+
 /* Operator AdminDown (true) or back in service (false). */
 void daemon_session_admin_down(struct daemon_session *s, bool down);
 

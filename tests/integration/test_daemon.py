@@ -7,10 +7,11 @@ Topology (nslab.Topology): ce:eth1 -- sw:br1 -- peer:eth1.
 """
 
 import signal
+import time
 
 import pytest
 
-from nslab import Capture, wait_for
+from nslab import Capture, parse_ts, wait_for
 
 UP_S = 3.0
 
@@ -128,3 +129,33 @@ def test_packets_on_the_wire(topo, edgebfdd_factory, fam):
     ports = {g["sport"] for g in got}
     assert len(ports) == 1 and 49152 <= ports.pop() <= 65535, got
     assert ours.session("a")["source_port"] == got[0]["sport"]
+
+
+@pytest.mark.parametrize("where", ["ce-admin-down", "peer-side-carrier-loss"])
+def test_link_down_is_path_down_at_once(topo, edgebfdd_factory, where):
+    """RTM_NEWLINK: our interface set down, or its carrier lost (the veth's
+    far end goes down), takes the session Down at once with diag 5, Path
+    Down, not after the 3 s Detection Time used here; it comes back Up with
+    the link."""
+    ours = edgebfdd_factory(topo.ce)
+    theirs = edgebfdd_factory(topo.peer, name="peerbfdd")
+    for d in (ours, theirs):
+        d.set_defaults(transmit=1000, receive=1000, multiplier=3)
+    ours.add_session("a", "eth1", topo.addr("ce", 4), topo.addr("peer", 4))
+    theirs.add_session("a", "eth1", topo.addr("peer", 4), topo.addr("ce", 4))
+    theirs.start()
+    ours.start()
+    ours.wait_state("a", "up", UP_S)
+    theirs.wait_state("a", "up", UP_S)
+
+    # The veth end in the switch namespace carries eth1's carrier.
+    ns, ifname = (topo.ce, "eth1") if where == "ce-admin-down" else (topo.sw, topo.link1.ports[0])
+    t0 = time.time()
+    ns.ip("link", "set", ifname, "down")
+    s = ours.wait_state("a", "down", 1.0, local_diag="path-down")
+    reaction_ms = (parse_ts(s["last_state_change"]).timestamp() - t0) * 1000
+    assert reaction_ms < 200, f"Path Down {reaction_ms:.0f} ms after the link went down"
+    assert not s["peer_admin_down"], s
+
+    ns.ip("link", "set", ifname, "up")
+    ours.wait_state("a", "up", 5.0)
