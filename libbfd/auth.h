@@ -2,7 +2,7 @@
  * auth.h - BFD authentication (RFC 5880 section 6.7): Simple Password,
  * Keyed MD5, Meticulous Keyed MD5, Keyed SHA1, Meticulous Keyed SHA1.
  *
- * Digests come from OpenSSL libcrypto (EVP one-shot digests). The state of
+ * Digests come from OpenSSL libcrypto, without allocating. The state of
  * section 6.8.1 (bfd.RcvAuthSeq, bfd.XmitAuthSeq, bfd.AuthSeqKnown) lives in
  * struct bfd_auth_state inside each session.
  */
@@ -50,9 +50,8 @@ void bfd_auth_prepare(const struct bfd_auth_key *key, uint32_t seq,
 /*
  * Replace the key in the digest field of an encoded packet by the digest of
  * the whole packet (6.7.3, 6.7.4). A no-op for Simple Password.
- * Returns 0, or -EIO if libcrypto fails.
  */
-int bfd_auth_sign(enum bfd_auth_type type, uint8_t *buf, size_t len);
+void bfd_auth_sign(enum bfd_auth_type type, uint8_t *buf, size_t len);
 
 /*
  * Authenticate a received packet (the A bit is set) whose raw bytes are

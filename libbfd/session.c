@@ -126,8 +126,7 @@ static void transmit(struct bfd_session *s, bool final, bfd_usec_t now_us,
 	}
 	out->packet_len = bfd_packet_encode(&pkt, out->packet, sizeof(out->packet));
 	if (pkt.auth_present) {
-		if (bfd_auth_sign(s->auth_key.type, out->packet, out->packet_len) < 0)
-			out->packet_len = 0;
+		bfd_auth_sign(s->auth_key.type, out->packet, out->packet_len);
 		/* 6.7.3/6.7.4: the meticulous types must, the others may,
 		 * advance bfd.XmitAuthSeq with every packet. */
 		s->auth.xmit_seq++;

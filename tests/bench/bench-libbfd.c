@@ -3,7 +3,8 @@
  * session is. Pairs of sessions exchange packets over a simulated link for
  * a fixed number of packets; the program prints nanoseconds per packet for
  * the receive path (decode + bfd_session_recv) and the transmit path
- * (bfd_session_timer building a packet), with and without authentication.
+ * (bfd_session_timer building a packet), with and without authentication,
+ * and the heap allocations made per packet (libbfd promises none).
  *
  *   build/tests/bench/bench-libbfd [packets]
  */
@@ -14,6 +15,17 @@
 
 #include "packet.h"
 #include "session.h"
+
+/* Count calls to malloc (glibc: __libc_malloc is the real one). */
+static long mallocs;
+extern void *__libc_malloc(size_t size);
+void *malloc(size_t size);
+
+void *malloc(size_t size)
+{
+	mallocs++;
+	return __libc_malloc(size);
+}
 
 static double now_ns(void)
 {
@@ -31,9 +43,11 @@ static void run(const char *label, const struct bfd_auth_key *key, long packets)
 	struct bfd_output out, reply;
 	struct bfd_packet pkt;
 	double tx_ns = 0, rx_ns = 0;
+	long mallocs_before;
 
 	bfd_session_init(&a, &p, key, 0xa, 1, 0);
 	bfd_session_init(&b, &p, key, 0xb, 2, 0);
+	mallocs_before = mallocs;
 	for (long i = 0; i < packets; i++) {
 		bfd_usec_t now_us = bfd_session_next_deadline_us(&a);
 		double t0 = now_ns();
@@ -57,8 +71,9 @@ static void run(const char *label, const struct bfd_auth_key *key, long packets)
 	}
 	if (a.state != BFD_STATE_UP || b.state != BFD_STATE_UP)
 		abort();
-	printf("%-24s %9.0f ns/packet tx %9.0f ns/packet rx\n", label, tx_ns / (double)packets,
-	       rx_ns / (double)packets);
+	printf("%-24s %9.0f ns/packet tx %9.0f ns/packet rx %6.2f mallocs/packet\n", label,
+	       tx_ns / (double)packets, rx_ns / (double)packets,
+	       (double)(mallocs - mallocs_before) / (double)packets);
 }
 
 int main(int argc, char **argv)

@@ -76,7 +76,7 @@ static size_t build_signed(const struct bfd_auth_key *key, uint32_t seq, uint8_t
 	bfd_auth_prepare(key, seq, &pkt.auth);
 	len = bfd_packet_encode(&pkt, buf, BFD_PACKET_MAX_LEN);
 	assert_true(len > BFD_PACKET_MIN_LEN);
-	assert_int_equal(bfd_auth_sign(key->type, buf, len), 0);
+	bfd_auth_sign(key->type, buf, len);
 	return len;
 }
 
@@ -216,7 +216,7 @@ static void known_answer(enum bfd_auth_type type, const EVP_MD *md)
 	};
 	bfd_auth_prepare(&k, seq, &pkt.auth);
 	assert_int_equal(bfd_packet_encode(&pkt, buf, sizeof(buf)), n);
-	assert_int_equal(bfd_auth_sign(type, buf, n), 0);
+	bfd_auth_sign(type, buf, n);
 	assert_memory_equal(buf + 32, digest, digest_len);
 	assert_memory_equal(buf, expected, n);
 
@@ -254,7 +254,7 @@ static void test_sign_password_noop(void **state)
 	size_t n = bfd_packet_encode(&pkt, buf, sizeof(buf));
 	assert_int_equal(n, 31);
 	memcpy(copy, buf, n);
-	assert_int_equal(bfd_auth_sign(BFD_AUTH_SIMPLE_PASSWORD, buf, n), 0);
+	bfd_auth_sign(BFD_AUTH_SIMPLE_PASSWORD, buf, n);
 	assert_memory_equal(buf, copy, n);
 	assert_memory_equal(buf + 27, "pass", 4);
 }
@@ -349,7 +349,7 @@ static void test_reject_wrong_auth_len(void **state)
 									   : key.secret_len));
 		/* Sign as if the section were right (the digest is over the
 		 * packet as is). */
-		assert_int_equal(bfd_auth_sign(digest_types[t], buf, n), 0);
+		bfd_auth_sign(digest_types[t], buf, n);
 		st = (struct bfd_auth_state){ 0 };
 		assert_int_equal(decode_verify(&key, &st, buf, n), BFD_DROP_AUTH_LENGTH);
 		assert_false(st.seq_known);
@@ -658,7 +658,7 @@ static enum bfd_drop_reason peer_send_auth(struct bfd_session *s, struct bfd_pac
 	size_t len = bfd_packet_encode(&pkt, buf, sizeof(buf));
 	assert_true(len >= BFD_PACKET_MIN_LEN);
 	if (key)
-		assert_int_equal(bfd_auth_sign(key->type, buf, len), 0);
+		bfd_auth_sign(key->type, buf, len);
 	assert_int_equal(bfd_packet_decode(buf, len, &decoded), BFD_DROP_NONE);
 	return bfd_session_recv(s, buf, &decoded, now_us, out);
 }

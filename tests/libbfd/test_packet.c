@@ -768,7 +768,7 @@ static void test_decode_every_prefix(void **state)
 		bfd_auth_prepare(&key, 0x01000001, &pkt.auth);
 		size_t n = bfd_packet_encode(&pkt, full, sizeof(full));
 		assert_true(n > 26);
-		assert_int_equal(bfd_auth_sign(key.type, full, n), 0);
+		bfd_auth_sign(key.type, full, n);
 
 		for (size_t len = 0; len <= n; len++) {
 			uint8_t *copy = malloc(len ? len : 1);
