@@ -56,9 +56,9 @@ step "edgebfdd under ASan+UBSan against itself in namespaces"
 EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edgebfdctl" \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	pytest-3 -q -p no:cacheprovider --junitxml=build-san/integration.xml \
-	tests/integration/test_daemon.py tests/integration/test_scale.py \
+	tests/integration/test_daemon.py tests/integration/test_scale.py tests/integration/test_wire.py \
 	tests/integration/test_interop.py \
-	-k "daemon or scale or admin_down or bad_input or unknown_peer or sigterm or edgebfdd" ||
+	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd" ||
 	{ collect_junit build-san/integration.xml; exit 1; }
 collect_junit build-san/integration.xml
 
