@@ -141,7 +141,8 @@ int transport_open_tx(const struct conf_session *session, unsigned ifindex, uint
 		r = set_int(fd, SOL_SOCKET, SO_RCVBUF, 1);
 
 	/* RFC 5881 section 4: a source port in 49152-65535, the same for the
-	 * whole session and unique on the system (bind() makes it unique). */
+	 * whole session (a re-opened socket asks for *port first) and unique
+	 * on the system (bind() makes it unique). */
 	for (int i = 0; r == 0; i++) {
 		struct sockaddr_storage ss;
 		uint16_t random, candidate;
@@ -150,12 +151,15 @@ int transport_open_tx(const struct conf_session *session, unsigned ifindex, uint
 			r = -EADDRINUSE;
 			break;
 		}
-		if (getrandom(&random, sizeof(random), 0) != sizeof(random)) {
+		if (i == 0 && *port >= BFD_SOURCE_PORT_MIN) {
+			candidate = *port;
+		} else if (getrandom(&random, sizeof(random), 0) != sizeof(random)) {
 			r = -errno;
 			break;
+		} else {
+			candidate = (uint16_t)(BFD_SOURCE_PORT_MIN +
+					       random % (BFD_SOURCE_PORT_MAX - BFD_SOURCE_PORT_MIN + 1));
 		}
-		candidate = (uint16_t)(BFD_SOURCE_PORT_MIN +
-				       random % (BFD_SOURCE_PORT_MAX - BFD_SOURCE_PORT_MIN + 1));
 		if (bind(fd, (struct sockaddr *)&ss,
 			 make_sockaddr(&session->local, candidate, ifindex, &ss)) == 0) {
 			*port = candidate;

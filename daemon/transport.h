@@ -38,8 +38,9 @@ int transport_open_rx(int family);
 /* Receive one packet. Returns 0, -EAGAIN when there is none, or -errno. */
 int transport_recv(int fd, struct rx_packet *pkt);
 
-/* Open the sending socket of a session on interface ifindex, bound to a
- * random free source port in 49152-65535 that is stored in *port.
+/* Open the sending socket of a session on interface ifindex, bound to the
+ * source port *port if it is one of 49152-65535 and free (a re-opened
+ * socket keeps its port), else to a random free one, stored in *port.
  * Returns an fd or a negative errno (-EADDRNOTAVAIL while the local address
  * is missing or, for IPv6, still tentative). */
 int transport_open_tx(const struct conf_session *session, unsigned ifindex, uint16_t *port);

@@ -42,6 +42,10 @@ def add_subinterface(ns):
         assert "Unknown device type" in cp.stderr, cp.stderr
         ns.ip("link", "add", "link", "eth1", "name", "eth1.100", "type", "macvlan",
               "mode", "bridge")
+        # Unlike a VLAN, a macvlan shares eth1's layer 2: answer ARP only on
+        # the interface that has the address, or the peer's packets may come
+        # in on eth1 (and be dropped, rightly, as wrong-interface).
+        ns.run(["sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1"])
     ns.ip("link", "set", "eth1.100", "up")
 
 
@@ -60,6 +64,19 @@ def test_vlan_subinterface(topo, edgebfdd_factory):
     # Cutting the underlying link takes the VLAN session down too.
     topo.link1.cut()
     ours.wait_state("vlan100", "down", 2.0, local_diag="control-detection-time-expired")
+    topo.link1.restore()
+    port = ours.wait_state("vlan100", "up", UP_S)["source_port"]
+
+    # Deleted and re-created (a new ifindex): the session follows it and
+    # keeps its source port (RFC 5881 section 4: the same for its life).
+    topo.ce.ip("link", "del", "eth1.100")
+    ours.wait_state("vlan100", "down", 1.0, local_diag="path-down")
+    add_subinterface(topo.ce)
+    topo.ce.add_addr("eth1.100", "203.0.113.1/24")
+    topo.ce.wait_addrs_ready("eth1.100")
+    s = ours.wait_state("vlan100", "up", 5.0)
+    assert s["source_port"] == port, (s["source_port"], port)
+    assert all(v == 0 for v in s["drops"].values()), s["drops"]
 
 
 def test_reload_is_a_transaction(topo, edgebfdd_factory):
