@@ -79,6 +79,9 @@ static void log_event(struct daemon_session *s, const struct bfd_event *ev)
 			   s->conf.name, bfd_state_name(ev->old_state), peer, s->conf.ifname,
 			   bfd_session_tx_interval_us(&s->bfd) / 1000,
 			   bfd_session_detection_time_us(&s->bfd) / 1000);
+	} else if (ev->new_state == BFD_STATE_INIT) {
+		log_info("session %s: %s -> init (peer %s answered)", s->conf.name,
+			 bfd_state_name(ev->old_state), peer);
 	} else if (ev->peer_admin_down) {
 		log_notice("session %s: %s -> %s: peer %s signalled AdminDown (maintenance, "
 			   "not a path failure)",
