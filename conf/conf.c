@@ -22,6 +22,8 @@
 
 #include <ini.h>
 
+#include "rtnames.h"
+
 enum scope {
 	IN_DAEMON = 1 << 0,
 	IN_DEFAULTS = 1 << 1,
@@ -46,11 +48,19 @@ static int parse_multiplier(const char *value, void *field, char *err, size_t er
 static int parse_auth_type(const char *value, void *field, char *err, size_t err_len);
 static int parse_key_id(const char *value, void *field, char *err, size_t err_len);
 static int parse_auth_secret(const char *value, void *field, char *err, size_t err_len);
+static int parse_on_down(const char *value, void *field, char *err, size_t err_len);
+static int parse_tables(const char *value, void *field, char *err, size_t err_len);
+static int parse_protocols(const char *value, void *field, char *err, size_t err_len);
+static int parse_prefixes(const char *value, void *field, char *err, size_t err_len);
+static int parse_metric(const char *value, void *field, char *err, size_t err_len);
+static int parse_hold_down(const char *value, void *field, char *err, size_t err_len);
+static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len);
 
 #define SESSION_FIELD(f) offsetof(struct conf_session, f)
 
 static const struct conf_key keys[] = {
 	{ "control-socket", IN_DAEMON, parse_socket_path, offsetof(struct conf, control_socket) },
+	{ "state-directory", IN_DAEMON, parse_socket_path, offsetof(struct conf, state_directory) },
 	{ "interface", IN_SESSION | REQUIRED, parse_ifname, SESSION_FIELD(ifname) },
 	{ "local-address", IN_SESSION | REQUIRED, parse_address, SESSION_FIELD(local) },
 	{ "peer-address", IN_SESSION | REQUIRED, parse_address, SESSION_FIELD(peer) },
@@ -63,6 +73,17 @@ static const struct conf_key keys[] = {
 	{ "auth-type", IN_DEFAULTS | IN_SESSION, parse_auth_type, SESSION_FIELD(auth) },
 	{ "auth-key-id", IN_DEFAULTS | IN_SESSION, parse_key_id, SESSION_FIELD(auth.key_id) },
 	{ "auth-secret", IN_DEFAULTS | IN_SESSION, parse_auth_secret, SESSION_FIELD(auth) },
+	{ "on-down", IN_DEFAULTS | IN_SESSION, parse_on_down, SESSION_FIELD(routes.on_down) },
+	{ "route-tables", IN_DEFAULTS | IN_SESSION, parse_tables, SESSION_FIELD(routes) },
+	{ "route-protocols", IN_DEFAULTS | IN_SESSION, parse_protocols,
+	  SESSION_FIELD(routes.protocols) },
+	{ "route-prefixes", IN_DEFAULTS | IN_SESSION, parse_prefixes, SESSION_FIELD(routes) },
+	{ "demote-metric", IN_DEFAULTS | IN_SESSION, parse_metric,
+	  SESSION_FIELD(routes.demote_metric) },
+	{ "hold-down", IN_DEFAULTS | IN_SESSION, parse_hold_down,
+	  SESSION_FIELD(routes.hold_down_us) },
+	{ "on-peer-admin-down", IN_DEFAULTS | IN_SESSION, parse_peer_admin_down,
+	  SESSION_FIELD(routes.act_on_peer_admin_down) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -75,6 +96,18 @@ static const struct bfd_session_params builtin_params = {
 	.required_min_rx_us = 300000,
 	.detect_mult = 3,
 };
+
+/* The route action of a session that sets none of its keys. */
+static void builtin_routes(struct conf_routes *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->on_down = CONF_ON_DOWN_WITHDRAW;
+	r->tables[r->n_tables++] = 254; /* main */
+	r->protocols[4 / 8] |= 1u << (4 % 8);     /* static */
+	r->protocols[186 / 8] |= 1u << (186 % 8); /* bgp */
+	r->demote_metric = 5000;
+	r->hold_down_us = 10 * BFD_USEC_PER_SEC;
+}
 
 /* A session being parsed: which keys it set, and where. */
 struct draft {
@@ -277,6 +310,252 @@ static int parse_auth_secret(const char *value, void *field, char *err, size_t e
 	return 0;
 }
 
+/* One of names[], the value's index in *out. */
+static int parse_choice(const char *value, const char *const *names, size_t n, unsigned *out,
+			char *err, size_t err_len)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*out = (unsigned)i;
+			return 0;
+		}
+	}
+	used = (size_t)snprintf(err, err_len, "\"%s\" is not one of:", value);
+	for (size_t i = 0; i < n && used < err_len; i++)
+		used += (size_t)snprintf(err + used, err_len - used, " %s", names[i]);
+	return -EINVAL;
+}
+
+static int parse_on_down(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = {
+		[CONF_ON_DOWN_WITHDRAW] = "withdraw", [CONF_ON_DOWN_DEMOTE] = "demote",
+		[CONF_ON_DOWN_NONE] = "none",
+	};
+	unsigned i = 0;
+
+	if (parse_choice(value, names, 3, &i, err, err_len) < 0)
+		return -EINVAL;
+	*(enum conf_on_down *)field = (enum conf_on_down)i;
+	return 0;
+}
+
+/* RFC 5882 section 3.2: a peer's AdminDown is not a path failure. */
+static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = { "ignore", "act" };
+	unsigned i = 0;
+
+	if (parse_choice(value, names, 2, &i, err, err_len) < 0)
+		return -EINVAL;
+	*(bool *)field = i == 1;
+	return 0;
+}
+
+/* The next space-separated word of *text into word; false at the end. */
+static bool next_word(const char **text, char *word, size_t len, char *err, size_t err_len,
+		      bool *too_long)
+{
+	const char *p = *text + strspn(*text, " \t,");
+	size_t n = strcspn(p, " \t,");
+
+	*too_long = false;
+	if (n == 0)
+		return false;
+	if (n >= len) {
+		snprintf(err, err_len, "\"%.*s\" is too long", (int)n, p);
+		*too_long = true;
+		return false;
+	}
+	memcpy(word, p, n);
+	word[n] = '\0';
+	*text = p + n;
+	return true;
+}
+
+/* route-tables: names from iproute2's rt_tables, or ids. */
+static int parse_tables(const char *value, void *field, char *err, size_t err_len)
+{
+	struct conf_routes *r = field;
+	struct conf_routes parsed = { 0 };
+	char word[64];
+	bool bad;
+
+	while (next_word(&value, word, sizeof(word), err, err_len, &bad)) {
+		uint32_t id;
+
+		if (rtnames_table_id(word, &id) < 0 || id == 0) {
+			snprintf(err, err_len, "no routing table is called \"%s\" (not in "
+				 "/etc/iproute2/rt_tables; give a name from there or a number)", word);
+			return -EINVAL;
+		}
+		if (parsed.n_tables == CONF_ROUTE_TABLES_MAX) {
+			snprintf(err, err_len, "at most %d tables", CONF_ROUTE_TABLES_MAX);
+			return -EINVAL;
+		}
+		parsed.tables[parsed.n_tables++] = id;
+	}
+	if (bad)
+		return -EINVAL;
+	if (parsed.n_tables == 0) {
+		snprintf(err, err_len, "names no table (for example: main)");
+		return -EINVAL;
+	}
+	memcpy(r->tables, parsed.tables, sizeof(r->tables));
+	r->n_tables = parsed.n_tables;
+	return 0;
+}
+
+/* route-protocols: rtnetlink protocol names or numbers, or "any". */
+static int parse_protocols(const char *value, void *field, char *err, size_t err_len)
+{
+	uint8_t set[256 / 8] = { 0 };
+	unsigned n = 0;
+	char word[64];
+	bool bad;
+
+	while (next_word(&value, word, sizeof(word), err, err_len, &bad)) {
+		uint8_t id;
+
+		n++;
+		if (strcmp(word, "any") == 0) {
+			memset(set, 0xff, sizeof(set));
+			continue;
+		}
+		if (rtnames_protocol_id(word, &id) < 0) {
+			snprintf(err, err_len, "no routing protocol is called \"%s\" (not in "
+				 "/etc/iproute2/rt_protos; give a name from there, a number or any)",
+				 word);
+			return -EINVAL;
+		}
+		set[id / 8] |= (uint8_t)(1u << (id % 8));
+	}
+	if (bad)
+		return -EINVAL;
+	if (n == 0) {
+		snprintf(err, err_len, "names no protocol (for example: bgp static, or any)");
+		return -EINVAL;
+	}
+	memcpy(field, set, sizeof(set));
+	return 0;
+}
+
+/* One "address/length" with no host bits set. */
+static int parse_prefix(const char *text, struct conf_prefix *out, char *err, size_t err_len)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(text, '/');
+	unsigned long len = 0;
+	unsigned max;
+	uint8_t *bytes;
+	char *end;
+
+	if (!slash || (size_t)(slash - text) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, text, (size_t)(slash - text));
+	addr[slash - text] = '\0';
+	if (inet_pton(AF_INET, addr, &out->addr.v4) == 1)
+		out->addr.family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, &out->addr.v6) == 1)
+		out->addr.family = AF_INET6;
+	else
+		goto bad;
+	max = out->addr.family == AF_INET ? 32 : 128;
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (!isdigit((unsigned char)slash[1]) || *end || errno || len > max)
+		goto bad;
+	out->len = (uint8_t)len;
+	bytes = out->addr.family == AF_INET ? (uint8_t *)&out->addr.v4 : out->addr.v6.s6_addr;
+	for (unsigned bit = out->len; bit < max; bit++) {
+		if (bytes[bit / 8] & (0x80u >> (bit % 8))) {
+			snprintf(err, err_len, "%s has host bits set", text);
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, err_len, "\"%s\" is not a prefix (address/length, like 10.0.0.0/8 or "
+		 "2001:db8::/32)", text);
+	return -EINVAL;
+}
+
+/* route-prefixes: the routes inside these prefixes count; none: all. */
+static int parse_prefixes(const char *value, void *field, char *err, size_t err_len)
+{
+	struct conf_routes *r = field;
+	struct conf_prefix parsed[CONF_ROUTE_PREFIXES_MAX];
+	unsigned n = 0;
+	char word[INET6_ADDRSTRLEN + 8];
+	bool bad;
+
+	while (next_word(&value, word, sizeof(word), err, err_len, &bad)) {
+		if (n == CONF_ROUTE_PREFIXES_MAX) {
+			snprintf(err, err_len, "at most %d prefixes", CONF_ROUTE_PREFIXES_MAX);
+			return -EINVAL;
+		}
+		if (parse_prefix(word, &parsed[n], err, err_len) < 0)
+			return -EINVAL;
+		n++;
+	}
+	if (bad)
+		return -EINVAL;
+	memcpy(r->prefixes, parsed, n * sizeof(parsed[0]));
+	r->n_prefixes = n;
+	return 0;
+}
+
+static int parse_metric(const char *value, void *field, char *err, size_t err_len)
+{
+	unsigned long n;
+
+	if (parse_uint(value, 1, UINT32_MAX, &n, err, err_len) < 0)
+		return -EINVAL;
+	*(uint32_t *)field = (uint32_t)n;
+	return 0;
+}
+
+/* hold-down: 0 restores at once; an hour is more than anyone means. */
+static int parse_hold_down(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us > 3600 * BFD_USEC_PER_SEC) {
+		snprintf(err, err_len, "%s is out of range (0s to 3600s)", value);
+		return -EINVAL;
+	}
+	*(uint64_t *)field = us;
+	return 0;
+}
+
+bool conf_routes_prefix(const struct conf_routes *routes, int family, const void *addr,
+			unsigned len)
+{
+	if (routes->n_prefixes == 0)
+		return true;
+	for (unsigned i = 0; i < routes->n_prefixes; i++) {
+		const struct conf_prefix *f = &routes->prefixes[i];
+		const uint8_t *a = addr;
+		const uint8_t *b = f->addr.family == AF_INET ? (const uint8_t *)&f->addr.v4
+							     : f->addr.v6.s6_addr;
+		unsigned full = f->len / 8, rest = f->len % 8;
+
+		if (f->addr.family != family)
+			continue;
+		if (len < f->len || memcmp(a, b, full) != 0)
+			continue;
+		if (rest == 0 || ((a[full] ^ b[full]) & (0xffu << (8 - rest)) & 0xff) == 0)
+			return true;
+	}
+	/* A filter of IPv4 prefixes only leaves a session's IPv6 routes alone
+	 * (and the other way round): the filter names what counts. */
+	return false;
+}
+
 static int parse_ifname(const char *value, void *field, char *err, size_t err_len)
 {
 	size_t len = strlen(value);
@@ -369,6 +648,7 @@ static struct draft *new_draft(struct parser *p, const char *name)
 	memset(d, 0, sizeof(*d));
 	snprintf(d->s.name, sizeof(d->s.name), "%s", name);
 	d->s.params = builtin_params;
+	builtin_routes(&d->s.routes);
 	d->s.line = p->line;
 	return d;
 }
@@ -516,6 +796,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	case SECTION_DEFAULTS: {
 		struct default_value *d = &p->defaults[k - keys];
 		struct draft scratch = { .s.params = builtin_params };
+
+		builtin_routes(&scratch.s.routes);
 
 		if (d->text) {
 			ERROR(p, p->line, k->name, "set twice in this section (first at line %u)",
@@ -760,6 +1042,8 @@ int conf_parse(const char *text, const char *source, struct conf **out,
 		return -ENOMEM;
 	snprintf(p.conf->control_socket, sizeof(p.conf->control_socket), "%s",
 		 CONF_DEFAULT_CONTROL_SOCKET);
+	snprintf(p.conf->state_directory, sizeof(p.conf->state_directory), "%s",
+		 CONF_DEFAULT_STATE_DIRECTORY);
 	syntax_line = ini_parse_stream(read_line, &p, on_key, &p);
 	if (syntax_line > 0)
 		ERROR(&p, (unsigned)syntax_line, "syntax",

@@ -26,6 +26,7 @@
 
 #define CONF_DEFAULT_PATH "/etc/edgebfd/edgebfd.conf"
 #define CONF_DEFAULT_CONTROL_SOCKET "/run/edgebfd/control.sock"
+#define CONF_DEFAULT_STATE_DIRECTORY "/run/edgebfd"
 #define CONF_NAME_MAX 64
 
 /* Warn below this interval: sub-50 ms BFD in a user-space daemon on a busy
@@ -41,6 +42,46 @@ struct conf_addr {
 	};
 };
 
+/* An IPv4 or IPv6 prefix (route-prefixes). */
+struct conf_prefix {
+	struct conf_addr addr; /* host bits zero */
+	uint8_t len;
+};
+
+/* What a session's Down does to the routes through its peer. */
+enum conf_on_down {
+	CONF_ON_DOWN_WITHDRAW, /* delete single-path routes, drop the nexthop from multipath */
+	CONF_ON_DOWN_DEMOTE,   /* raise single-path metrics, drop the nexthop from multipath */
+	CONF_ON_DOWN_NONE,
+};
+
+#define CONF_ROUTE_TABLES_MAX 16
+#define CONF_ROUTE_PREFIXES_MAX 32
+
+/* The route-action keys of a session (see README "Route actions"). */
+struct conf_routes {
+	enum conf_on_down on_down;              /* on-down: withdraw */
+	uint32_t tables[CONF_ROUTE_TABLES_MAX]; /* route-tables: main */
+	unsigned n_tables;
+	uint8_t protocols[256 / 8];             /* route-protocols, a bitmap: bgp static */
+	struct conf_prefix prefixes[CONF_ROUTE_PREFIXES_MAX]; /* route-prefixes: none = all */
+	unsigned n_prefixes;
+	uint32_t demote_metric;                 /* demote-metric: 5000 */
+	uint64_t hold_down_us;                  /* hold-down: 10s */
+	bool act_on_peer_admin_down;            /* on-peer-admin-down: ignore */
+};
+
+/* Whether protocol number proto is selected by routes->protocols. */
+static inline bool conf_routes_protocol(const struct conf_routes *routes, uint8_t proto)
+{
+	return routes->protocols[proto / 8] & (1u << (proto % 8));
+}
+
+/* Whether the prefix addr/len (same family as the filter) is inside one of
+ * routes->prefixes, or there is no filter. */
+bool conf_routes_prefix(const struct conf_routes *routes, int family, const void *addr,
+			unsigned len);
+
 struct conf_session {
 	char name[CONF_NAME_MAX];
 	char ifname[IF_NAMESIZE];
@@ -48,11 +89,13 @@ struct conf_session {
 	struct conf_addr peer;
 	struct bfd_session_params params; /* transmit-/receive-interval, detect-multiplier */
 	struct bfd_auth_key auth;         /* auth-type, auth-key-id, auth-secret */
+	struct conf_routes routes;
 	unsigned line;                    /* line of its [session NAME] header */
 };
 
 struct conf {
 	char control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char state_directory[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* route state files */
 	struct conf_session *sessions;
 	size_t n_sessions;
 };

@@ -1,0 +1,873 @@
+/*
+ * route_action.c - see route_action.h.
+ *
+ * ra_act works in the order that repairs the most traffic soonest:
+ *  1. dump the nexthop objects; replace each group that has both dead and
+ *     live members once, without the dead ones: every route using the
+ *     group is repaired by that one request (about 5-15 ms of kernel time
+ *     for 10,000 routes, docs/zebra-interplay.md section 6);
+ *  2. dump the routes and decide for each one through the peer;
+ *  3. send the route requests in batches.
+ * Groups owned by zebra are never modified: zebra puts them back within
+ * 10 ms (docs/zebra-interplay.md section 2). Their routes are rewritten one
+ * by one with inline nexthops, keeping zebra's protocol and metric so
+ * that zebra ignores the change and its own next update replaces it.
+ */
+#include "route_action.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "nl_batch.h"
+#include "nl_nexthop.h"
+#include "route_index.h"
+
+#define RTPROT_ZEBRA_NUMBER 11 /* rt_protos: nexthop objects zebra made */
+#define RAW_MAX 4096           /* a route or nexthop payload we keep */
+
+struct ra_engine {
+	struct nl_batch *nl;
+};
+
+const char *ra_change_kind_name(enum ra_change_kind kind)
+{
+	static const char *const names[RA_KIND_COUNT] = {
+		[RA_DELETED] = "deleted", [RA_NEXTHOP_REMOVED] = "nexthop-removed",
+		[RA_DEMOTED] = "demoted", [RA_GROUP_SHRUNK] = "group-shrunk",
+		[RA_VIA_GROUP] = "via-group",
+	};
+
+	return (unsigned)kind < RA_KIND_COUNT ? names[kind] : "?";
+}
+
+int ra_engine_open(struct ra_engine **out)
+{
+	struct ra_engine *e = calloc(1, sizeof(*e));
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	r = nl_batch_open(&e->nl);
+	if (r < 0) {
+		free(e);
+		return r;
+	}
+	*out = e;
+	return 0;
+}
+
+void ra_engine_close(struct ra_engine *e)
+{
+	if (!e)
+		return;
+	nl_batch_close(e->nl);
+	free(e);
+}
+
+uint32_t ra_engine_portid(const struct ra_engine *e)
+{
+	return nl_batch_portid(e->nl);
+}
+
+/* ---- the record ---------------------------------------------------------- */
+
+int ra_record_add(struct ra_record *rec, const struct ra_change *c, const void *original,
+		  const void *installed)
+{
+	struct ra_change *n;
+	uint8_t *blob = NULL;
+
+	if (rec->n == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 64;
+		struct ra_change *grown = realloc(rec->changes, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		rec->changes = grown;
+		rec->cap = cap;
+	}
+	if (c->original_len + c->installed_len) {
+		blob = malloc((size_t)c->original_len + c->installed_len);
+		if (!blob)
+			return -ENOMEM;
+		memcpy(blob, original, c->original_len);
+		if (c->installed_len)
+			memcpy(blob + c->original_len, installed, c->installed_len);
+	}
+	n = &rec->changes[rec->n++];
+	*n = *c;
+	n->original = c->original_len ? blob : NULL;
+	n->installed = c->installed_len ? blob + c->original_len : NULL;
+	return 0;
+}
+
+size_t ra_record_routes(const struct ra_record *rec)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rec->n; i++)
+		n += rec->changes[i].kind != RA_GROUP_SHRUNK;
+	return n;
+}
+
+void ra_record_free(struct ra_record *rec)
+{
+	for (size_t i = 0; i < rec->n; i++)
+		free(rec->changes[i].original);
+	free(rec->changes);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* ---- the kernel's nexthop objects --------------------------------------- */
+
+struct nexthops {
+	struct nl_nexthop *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void on_nexthop(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct nexthops *nhs = ctx;
+
+	if (type != RTM_NEWNEXTHOP || nhs->failed)
+		return;
+	if (nhs->n == nhs->cap) {
+		size_t cap = nhs->cap ? nhs->cap * 2 : 64;
+		struct nl_nexthop *grown = realloc(nhs->v, cap * sizeof(*grown));
+
+		if (!grown) {
+			nhs->failed = true;
+			return;
+		}
+		nhs->v = grown;
+		nhs->cap = cap;
+	}
+	if (nl_nexthop_parse(payload, len, &nhs->v[nhs->n]) == 0)
+		nhs->n++;
+}
+
+static int cmp_nexthop_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct nl_nexthop *)a)->id, y = ((const struct nl_nexthop *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static int dump_nexthops(struct ra_engine *e, struct nexthops *nhs)
+{
+	int r = nl_batch_dump(e->nl, RTM_GETNEXTHOP, AF_UNSPEC, on_nexthop, nhs);
+
+	/* A kernel without nexthop objects (before 5.3) answers EOPNOTSUPP. */
+	if (r == -EOPNOTSUPP)
+		r = 0;
+	if (r == 0 && nhs->failed)
+		r = -ENOMEM;
+	if (nhs->n)
+		qsort(nhs->v, nhs->n, sizeof(*nhs->v), cmp_nexthop_id);
+	return r;
+}
+
+static const struct nl_nexthop *find_nexthop(const struct nexthops *nhs, uint32_t id)
+{
+	struct nl_nexthop key = { .id = id };
+
+	return nhs->n ? bsearch(&key, nhs->v, nhs->n, sizeof(*nhs->v), cmp_nexthop_id) : NULL;
+}
+
+/* ---- which hops go through the peer ------------------------------------- */
+
+static bool is_link_local(const struct ra_target *t)
+{
+	return t->family == AF_INET6 && t->peer[0] == 0xfe && (t->peer[1] & 0xc0) == 0x80;
+}
+
+/* RFC 5881 single hop: the peer is a gateway of the route, or the route
+ * has no gateway and leaves through the session's interface. A link-local
+ * gateway is only the peer on the peer's own link. */
+static bool hop_dead(const struct ra_target *t, int family, bool has_gw, const uint8_t *gw,
+		     unsigned ifindex)
+{
+	if (!has_gw)
+		return t->ifindex && ifindex == t->ifindex;
+	return family == t->family && memcmp(gw, t->peer, nl_addr_len(family)) == 0 &&
+	       (!is_link_local(t) || ifindex == t->ifindex);
+}
+
+static bool nexthop_dead(const struct ra_target *t, const struct nl_nexthop *nh)
+{
+	return !nh->is_group && !nh->blackhole &&
+	       hop_dead(t, nh->family, nh->has_gw, nh->gw, nh->ifindex);
+}
+
+/* Whether addr is inside the prefix of key. */
+static bool prefix_covers(const struct nl_route_key *k, const uint8_t *addr)
+{
+	unsigned full = k->dst_len / 8, rest = k->dst_len % 8;
+
+	if (memcmp(k->dst, addr, full) != 0)
+		return false;
+	return rest == 0 || ((k->dst[full] ^ addr[full]) & (0xff00u >> rest) & 0xff) == 0;
+}
+
+static bool route_selected(const struct ra_target *t, const struct nl_route *r)
+{
+	bool table = false;
+
+	if (r->key.family != t->family || r->type != RTN_UNICAST)
+		return false;
+	for (unsigned i = 0; i < t->routes.n_tables && !table; i++)
+		table = t->routes.tables[i] == r->key.table;
+	return table && conf_routes_protocol(&t->routes, r->protocol) &&
+	       conf_routes_prefix(&t->routes, r->key.family, r->key.dst, r->key.dst_len);
+}
+
+/* ---- ra_act --------------------------------------------------------------- */
+
+struct act {
+	struct ra_engine *e;
+	const struct ra_target *t;
+	struct ra_record *rec;
+	struct ra_result *res;
+	struct nexthops nhs;
+	bool *group_shrunk;      /* by index in nhs */
+	bool *group_dead;        /* every member dead */
+	struct route_index known;/* keys already in rec */
+	size_t first_new;        /* rec->changes[first_new..] were added by this call */
+	uint8_t raw[RAW_MAX] __attribute__((aligned(4)));
+	uint8_t out[RAW_MAX] __attribute__((aligned(4)));
+	int error;               /* -ENOMEM while dumping */
+};
+
+static void act_add(struct act *a, enum ra_change_kind kind, const struct nl_route *r,
+		    const void *installed, int installed_len)
+{
+	struct ra_change c = {
+		.kind = (uint8_t)kind, .protocol = r->protocol, .key = r->key, .nhid = r->nhid,
+		.original_len = kind == RA_VIA_GROUP ? 0 : (uint16_t)r->raw_len,
+		.installed_len = installed_len > 0 ? (uint16_t)installed_len : 0,
+	};
+
+	if (installed_len < 0 || ra_record_add(a->rec, &c, r->raw, installed) < 0)
+		a->error = -ENOMEM;
+}
+
+/* A route with no live path left: delete it, or re-add it demoted. */
+static void act_single(struct act *a, const struct nl_route *r)
+{
+	bool keep[NL_ROUTE_NEXTHOPS_MAX];
+	uint64_t metric = (uint64_t)r->key.metric + a->t->routes.demote_metric;
+
+	if (a->t->on_down == CONF_ON_DOWN_WITHDRAW) {
+		act_add(a, RA_DELETED, r, NULL, 0);
+		return;
+	}
+	for (unsigned i = 0; i < NL_ROUTE_NEXTHOPS_MAX; i++)
+		keep[i] = true;
+	act_add(a, RA_DEMOTED, r, a->out,
+		nl_route_rewrite(r, keep, metric > UINT32_MAX ? UINT32_MAX : (uint32_t)metric,
+				 a->out, sizeof(a->out)));
+}
+
+/* A route through a nexthop object. */
+static void act_nhid(struct act *a, const struct nl_route *r)
+{
+	const struct nl_nexthop *nh = find_nexthop(&a->nhs, r->nhid);
+	struct nl_route_hop live[NL_NEXTHOP_GROUP_MAX];
+	unsigned n_live = 0;
+	size_t i;
+
+	if (!nh || nh->unsupported)
+		return;
+	if (!nh->is_group) {
+		if (nexthop_dead(a->t, nh))
+			act_single(a, r);
+		return;
+	}
+	i = (size_t)(nh - a->nhs.v);
+	if (a->group_shrunk[i]) {
+		act_add(a, RA_VIA_GROUP, r, NULL, 0);
+		return;
+	}
+	if (a->group_dead[i]) {
+		act_single(a, r);
+		return;
+	}
+	/* A zebra group with a dead member: rewrite the route inline. */
+	bool any_dead = false;
+
+	for (unsigned m = 0; m < nh->n_members; m++) {
+		const struct nl_nexthop *member = find_nexthop(&a->nhs, nh->members[m].id);
+
+		if (!member || member->is_group)
+			return;
+		if (nexthop_dead(a->t, member)) {
+			any_dead = true;
+			continue;
+		}
+		live[n_live] = (struct nl_route_hop){
+			.has_gw = member->has_gw, .ifindex = member->ifindex,
+			.weight = (uint8_t)(nh->members[m].weight + 1),
+		};
+		memcpy(live[n_live++].gw, member->gw, sizeof(member->gw));
+	}
+	if (any_dead)
+		act_add(a, RA_NEXTHOP_REMOVED, r, a->out,
+			nl_route_inline(r, live, n_live, a->out, sizeof(a->out)));
+}
+
+static void act_inline(struct act *a, const struct nl_route *r)
+{
+	bool keep[NL_ROUTE_NEXTHOPS_MAX];
+	unsigned dead = 0;
+
+	for (unsigned i = 0; i < r->n_hops; i++) {
+		keep[i] = !hop_dead(a->t, r->key.family, r->hops[i].has_gw, r->hops[i].gw,
+				    r->hops[i].ifindex);
+		dead += !keep[i];
+	}
+	if (dead == 0)
+		return;
+	/* The connected route to the peer itself carries the BFD packets. */
+	if (r->n_hops == 1 && !r->hops[0].has_gw && prefix_covers(&r->key, a->t->peer))
+		return;
+	if (dead == r->n_hops)
+		act_single(a, r);
+	else
+		act_add(a, RA_NEXTHOP_REMOVED, r, a->out,
+			nl_route_rewrite(r, keep, r->key.metric, a->out, sizeof(a->out)));
+}
+
+static void on_route(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct act *a = ctx;
+	struct nl_route r;
+
+	if (type != RTM_NEWROUTE || a->error ||
+	    nl_route_parse(payload, len, a->raw, sizeof(a->raw), &r) <= 0 || r.too_many_hops ||
+	    !route_selected(a->t, &r) || route_index_get(&a->known, &r.key) >= 0)
+		return;
+	if (r.nhid)
+		act_nhid(a, &r);
+	else
+		act_inline(a, &r);
+}
+
+/* Error replies: cookie is the change's index; the high bit marks the
+ * second request of a demotion (deleting the original). */
+#define COOKIE_SECOND 0x80000000u
+
+struct failure {
+	uint32_t cookie;
+	int error;
+};
+
+struct failures {
+	struct failure *v;
+	size_t n, cap;
+};
+
+static void on_error(void *ctx, uint32_t cookie, int error)
+{
+	struct failures *f = ctx;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct failure *grown = realloc(f->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return; /* counted as done; the restore will see the truth */
+		f->v = grown;
+		f->cap = cap;
+	}
+	f->v[f->n++] = (struct failure){ cookie, error };
+}
+
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+typedef int (*queue_fn)(struct nl_batch *nl, const struct ra_change *c, uint32_t cookie,
+			bool second);
+
+/* The request that makes change c (second: the delete of a demotion). */
+static int queue_change(struct nl_batch *nl, const struct ra_change *c, uint32_t cookie,
+			bool second)
+{
+	switch (c->kind) {
+	case RA_DELETED:
+		return nl_batch_add(nl, RTM_DELROUTE, 0, c->original, c->original_len, cookie);
+	case RA_NEXTHOP_REMOVED:
+		return nl_batch_add(nl, RTM_NEWROUTE, NLM_F_REPLACE, c->installed,
+				    c->installed_len, cookie);
+	case RA_DEMOTED:
+		if (second)
+			return nl_batch_add(nl, RTM_DELROUTE, 0, c->original, c->original_len,
+					    cookie | COOKIE_SECOND);
+		return nl_batch_add(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, c->installed,
+				    c->installed_len, cookie);
+	case RA_GROUP_SHRUNK:
+		return nl_batch_add(nl, RTM_NEWNEXTHOP, NLM_F_REPLACE, c->installed,
+				    c->installed_len, cookie);
+	default:
+		return 0;
+	}
+}
+
+static void describe(char *buf, size_t len, const struct ra_change *c, const char *what,
+		     int error)
+{
+	char prefix[INET6_ADDRSTRLEN + 8];
+
+	if (c->kind == RA_GROUP_SHRUNK)
+		snprintf(buf, len, "%s nexthop group %u: %s", what, c->nhid, strerror(-error));
+	else
+		snprintf(buf, len, "%s %s table %u metric %u: %s", what,
+			 nl_route_key_str(&c->key, prefix, sizeof(prefix)), c->key.table,
+			 c->key.metric, strerror(-error));
+}
+
+/* Why a change did not happen (0: it did). */
+enum { FAIL_SKIPPED = 1, FAIL_GONE, FAIL_ERROR };
+
+/* The route or group was deleted, or re-added, by someone else meanwhile:
+ * not worth a retry. */
+static bool vanished(int error)
+{
+	return error == -ENOENT || error == -ESRCH || error == -EEXIST;
+}
+
+/*
+ * Send the requests of changes [from, rec->n) (second: the deletes of
+ * demotions); retry each failed one once, alone. A change whose request
+ * failed twice is dropped from the record (nothing was changed) and
+ * counted; ENOENT on a delete means the route vanished meanwhile.
+ * failed[i] says why a change did not happen; nonzero ones are not sent.
+ */
+static int send_requests(struct ra_engine *e, struct ra_record *rec, size_t from, bool second,
+			 uint8_t *failed, struct ra_result *res, const char *what, queue_fn queue)
+{
+	struct failures f = { 0 };
+	int r = 0;
+
+	nl_batch_begin(e->nl, on_error, &f);
+	for (size_t i = from; i < rec->n && r == 0; i++)
+		if (!failed[i - from] && (!second || rec->changes[i].kind == RA_DEMOTED))
+			r = queue(e->nl, &rec->changes[i], (uint32_t)i, second);
+	if (r == 0)
+		r = nl_batch_flush(e->nl);
+	/* The retry, one request at a time. */
+	for (size_t k = 0, n = f.n; k < n && r == 0; k++) {
+		uint32_t i = f.v[k].cookie & ~COOKIE_SECOND;
+		size_t before = f.n;
+		int error = f.v[k].error;
+
+		if (!vanished(error)) {
+			r = queue(e->nl, &rec->changes[i], i, second);
+			if (r == 0)
+				r = nl_batch_flush(e->nl);
+			if (f.n == before)
+				continue;
+			error = f.v[f.n - 1].error;
+		}
+		failed[i - from] = vanished(error) ? FAIL_GONE : FAIL_ERROR;
+		if (vanished(error)) {
+			res->gone++;
+		} else {
+			if (res->errors++ == 0)
+				describe(res->error, sizeof(res->error), &rec->changes[i], what,
+					 error);
+		}
+	}
+	free(f.v);
+	res->done_us = monotonic_us();
+	return r;
+}
+
+static int send_changes(struct ra_engine *e, struct ra_record *rec, size_t from, bool second,
+			uint8_t *failed, struct ra_result *res, const char *what)
+{
+	return send_requests(e, rec, from, second, failed, res, what, queue_change);
+}
+
+/* Remove the changes [from, rec->n) marked failed, keeping the order. */
+static void drop_failed(struct ra_record *rec, size_t from, const uint8_t *failed)
+{
+	size_t kept = from;
+
+	for (size_t i = from; i < rec->n; i++) {
+		if (failed[i - from])
+			free(rec->changes[i].original);
+		else
+			rec->changes[kept++] = rec->changes[i];
+	}
+	rec->n = kept;
+}
+
+static bool already_shrunk(const struct ra_record *rec, uint32_t nhid)
+{
+	for (size_t i = 0; i < rec->n; i++)
+		if (rec->changes[i].kind == RA_GROUP_SHRUNK && rec->changes[i].nhid == nhid)
+			return true;
+	return false;
+}
+
+/*
+ * The second half of the demotions in [from, rec->n): delete each original
+ * whose demoted copy went in. If that delete fails (or the original had
+ * vanished), take the copy out again and forget the change.
+ */
+static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t from,
+			    uint8_t *failed, struct ra_result *res)
+{
+	size_t n = rec->n - from;
+	uint8_t *after = malloc(n + 1);
+	int r;
+
+	if (!after)
+		return -ENOMEM;
+	memcpy(after, failed, n);
+	r = send_changes(e, rec, from, true, after, res, "delete demoted original");
+	nl_batch_begin(e->nl, NULL, NULL);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct ra_change *c = &rec->changes[from + i];
+
+		if (after[i] && !failed[i] && c->kind == RA_DEMOTED)
+			r = nl_batch_add(e->nl, RTM_DELROUTE, 0, c->installed, c->installed_len, 0);
+	}
+	if (r == 0)
+		r = nl_batch_flush(e->nl);
+	memcpy(failed, after, n);
+	free(after);
+	return r;
+}
+
+int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
+	   struct ra_result *res)
+{
+	struct act *a = calloc(1, sizeof(*a));
+	uint8_t *failed = NULL;
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	a->e = e;
+	a->t = t;
+	a->rec = rec;
+	a->res = res;
+	a->first_new = rec->n;
+	/* 1. Groups first: one request repairs all their routes. */
+	r = dump_nexthops(e, &a->nhs);
+	for (size_t i = 0; i < rec->n && r == 0; i++)
+		if (rec->changes[i].kind != RA_GROUP_SHRUNK &&
+		    route_index_put(&a->known, &rec->changes[i].key, (uint32_t)i) < 0)
+			r = -ENOMEM;
+	if (r < 0)
+		goto out;
+	a->group_shrunk = calloc(a->nhs.n + 1, sizeof(bool));
+	a->group_dead = calloc(a->nhs.n + 1, sizeof(bool));
+	if (!a->group_shrunk || !a->group_dead) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < a->nhs.n; i++) {
+		const struct nl_nexthop *g = &a->nhs.v[i];
+		bool keep[NL_NEXTHOP_GROUP_MAX];
+		unsigned dead = 0;
+		int len;
+
+		if (!g->is_group || g->unsupported)
+			continue;
+		for (unsigned m = 0; m < g->n_members; m++) {
+			const struct nl_nexthop *member = find_nexthop(&a->nhs, g->members[m].id);
+
+			keep[m] = !(member && nexthop_dead(t, member));
+			dead += !keep[m];
+		}
+		if (dead == 0)
+			continue;
+		if (dead == g->n_members) {
+			a->group_dead[i] = true;
+			continue;
+		}
+		if (g->protocol == RTPROT_ZEBRA_NUMBER || already_shrunk(rec, g->id))
+			continue;
+		struct ra_change c = { .kind = RA_GROUP_SHRUNK, .protocol = g->protocol,
+				       .nhid = g->id };
+		int olen = nl_nexthop_group_payload(g, NULL, a->raw, sizeof(a->raw));
+
+		len = nl_nexthop_group_payload(g, keep, a->out, sizeof(a->out));
+		if (olen < 0 || len < 0)
+			continue;
+		c.original_len = (uint16_t)olen;
+		c.installed_len = (uint16_t)len;
+		if (ra_record_add(rec, &c, a->raw, a->out) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		a->group_shrunk[i] = true;
+	}
+	failed = calloc(rec->n - a->first_new + 1, 1);
+	if (!failed) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = send_changes(e, rec, a->first_new, false, failed, res, "shrink");
+	/* Groups whose replace failed: their routes are handled one by one. */
+	for (size_t i = a->first_new; i < rec->n; i++)
+		if (failed[i - a->first_new]) {
+			const struct nl_nexthop *g = find_nexthop(&a->nhs, rec->changes[i].nhid);
+
+			if (g)
+				a->group_shrunk[g - a->nhs.v] = false;
+		}
+	drop_failed(rec, a->first_new, failed);
+	free(failed);
+	failed = NULL;
+	if (r < 0)
+		goto out;
+
+	/* 2. The routes. */
+	size_t first_route = rec->n;
+
+	r = nl_batch_dump(e->nl, RTM_GETROUTE, t->family, on_route, a);
+	if (r == 0)
+		r = a->error;
+	if (r < 0)
+		goto out;
+
+	/* 3. The route requests; demotions delete the original only once
+	 * the demoted copy is in. */
+	failed = calloc(rec->n - first_route + 1, 1);
+	if (!failed) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = send_changes(e, rec, first_route, false, failed, res, "change");
+	if (r == 0)
+		r = finish_demotions(e, rec, first_route, failed, res);
+	drop_failed(rec, first_route, failed);
+	for (size_t i = a->first_new; i < rec->n; i++)
+		res->done[rec->changes[i].kind]++;
+out:
+	free(failed);
+	free(a->nhs.v);
+	free(a->group_shrunk);
+	free(a->group_dead);
+	route_index_clear(&a->known);
+	free(a);
+	return r;
+}
+
+/* ---- ra_restore ----------------------------------------------------------- */
+
+/* The routes in the kernel now, by key, kept as raw payloads. */
+struct current {
+	struct route_index ix;
+	uint8_t *buf;
+	size_t len, cap;
+	bool failed;
+	uint8_t scratch[RAW_MAX] __attribute__((aligned(4)));
+};
+
+static void on_current_route(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct current *c = ctx;
+	struct nl_route r;
+	int n;
+
+	if (type != RTM_NEWROUTE || c->failed)
+		return;
+	n = nl_route_parse(payload, len, c->scratch, sizeof(c->scratch), &r);
+	if (n <= 0)
+		return;
+	if (c->len + (size_t)n + 4 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 65536;
+		uint8_t *grown;
+
+		while (cap < c->len + (size_t)n + 4)
+			cap *= 2;
+		grown = realloc(c->buf, cap);
+		if (!grown) {
+			c->failed = true;
+			return;
+		}
+		c->buf = grown;
+		c->cap = cap;
+	}
+	/* A length word, then the payload, 4-byte aligned. */
+	memcpy(c->buf + c->len, &(uint32_t){ (uint32_t)n }, 4);
+	memcpy(c->buf + c->len + 4, c->scratch, (size_t)n);
+	if (route_index_put(&c->ix, &r.key, (uint32_t)c->len) < 0)
+		c->failed = true;
+	c->len += 4 + MNL_ALIGN((size_t)n);
+}
+
+/* The current route with key, parsed into *r; false if there is none. */
+static bool current_route(struct current *c, const struct nl_route_key *key, struct nl_route *r)
+{
+	int64_t at = route_index_get(&c->ix, key);
+	uint32_t len;
+
+	if (at < 0)
+		return false;
+	memcpy(&len, c->buf + at, 4);
+	return nl_route_parse(c->buf + at + 4, len, c->scratch, sizeof(c->scratch), r) > 0;
+}
+
+/* The requests that undo change c (second: delete a demoted copy). */
+static int queue_restore(struct nl_batch *nl, const struct ra_change *c, uint32_t cookie,
+			 bool second)
+{
+	switch (c->kind) {
+	case RA_GROUP_SHRUNK:
+		return nl_batch_add(nl, RTM_NEWNEXTHOP, NLM_F_REPLACE, c->original,
+				    c->original_len, cookie);
+	case RA_DELETED:
+		return nl_batch_add(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, c->original,
+				    c->original_len, cookie);
+	case RA_NEXTHOP_REMOVED:
+		return nl_batch_add(nl, RTM_NEWROUTE, NLM_F_REPLACE, c->original, c->original_len,
+				    cookie);
+	case RA_DEMOTED:
+		if (second)
+			return nl_batch_add(nl, RTM_DELROUTE, 0, c->installed, c->installed_len,
+					    cookie | COOKIE_SECOND);
+		return nl_batch_add(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, c->original,
+				    c->original_len, cookie);
+	default:
+		return 0;
+	}
+}
+
+enum plan { PLAN_RESTORE, PLAN_LEFT_ALONE, PLAN_FORGET, PLAN_DELETE_COPY };
+
+static bool same_members(const struct nl_nexthop *a, const struct nl_nexthop *b)
+{
+	if (a->n_members != b->n_members)
+		return false;
+	for (unsigned i = 0; i < a->n_members; i++)
+		if (a->members[i].id != b->members[i].id ||
+		    a->members[i].weight != b->members[i].weight)
+			return false;
+	return true;
+}
+
+/* Whether the kernel still has what change c left there. */
+static enum plan plan_change(const struct ra_change *c, struct current *cur,
+			     const struct nexthops *nhs)
+{
+	struct nl_route now, installed;
+	uint8_t buf[RAW_MAX] __attribute__((aligned(4)));
+
+	switch (c->kind) {
+	case RA_VIA_GROUP:
+		return PLAN_FORGET;
+	case RA_GROUP_SHRUNK: {
+		const struct nl_nexthop *g = find_nexthop(nhs, c->nhid);
+		struct nl_nexthop left;
+
+		if (!g || nl_nexthop_parse(c->installed, c->installed_len, &left) < 0 ||
+		    !same_members(g, &left))
+			return PLAN_LEFT_ALONE;
+		return PLAN_RESTORE;
+	}
+	case RA_DELETED:
+		return current_route(cur, &c->key, &now) ? PLAN_LEFT_ALONE : PLAN_RESTORE;
+	case RA_NEXTHOP_REMOVED:
+		if (nl_route_parse(c->installed, c->installed_len, buf, sizeof(buf), &installed) <= 0 ||
+		    !current_route(cur, &c->key, &now) || !nl_route_same_path(&now, &installed))
+			return PLAN_LEFT_ALONE;
+		return PLAN_RESTORE;
+	case RA_DEMOTED: {
+		bool copy_ours, original_back;
+
+		if (nl_route_parse(c->installed, c->installed_len, buf, sizeof(buf), &installed) <= 0)
+			return PLAN_LEFT_ALONE;
+		copy_ours = current_route(cur, &installed.key, &now) &&
+			    nl_route_same_path(&now, &installed);
+		original_back = current_route(cur, &c->key, &now);
+		if (copy_ours && !original_back)
+			return PLAN_RESTORE;
+		return copy_ours ? PLAN_DELETE_COPY : PLAN_LEFT_ALONE;
+	}
+	default:
+		return PLAN_LEFT_ALONE;
+	}
+}
+
+int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
+	       struct ra_result *res)
+{
+	struct current *cur = calloc(1, sizeof(*cur));
+	struct nexthops nhs = { 0 };
+	enum plan *plan = NULL;
+	uint8_t *failed = NULL;
+	int r;
+
+	if (!cur)
+		return -ENOMEM;
+	r = dump_nexthops(e, &nhs);
+	if (r == 0)
+		r = nl_batch_dump(e->nl, RTM_GETROUTE, family, on_current_route, cur);
+	if (r == 0 && cur->failed)
+		r = -ENOMEM;
+	plan = calloc(rec->n + 1, sizeof(*plan));
+	failed = calloc(rec->n + 1, 1);
+	if (r == 0 && (!plan || !failed))
+		r = -ENOMEM;
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < rec->n; i++) {
+		plan[i] = plan_change(&rec->changes[i], cur, &nhs);
+		failed[i] = plan[i] == PLAN_RESTORE ? 0 : FAIL_SKIPPED;
+	}
+	/* Groups and routes back; a demoted copy goes once its original is in. */
+	r = send_requests(e, rec, 0, false, failed, res, "restore", queue_restore);
+	if (r == 0)
+		r = send_requests(e, rec, 0, true, failed, res, "delete demoted copy",
+				  queue_restore);
+	nl_batch_begin(e->nl, NULL, NULL);
+	for (size_t i = 0; i < rec->n && r == 0; i++)
+		if (plan[i] == PLAN_DELETE_COPY)
+			r = nl_batch_add(e->nl, RTM_DELROUTE, 0, rec->changes[i].installed,
+					 rec->changes[i].installed_len, 0);
+	if (r == 0)
+		r = nl_batch_flush(e->nl);
+	/* What is settled leaves the record: restored, left to its owner,
+	 * vanished. A request that failed twice keeps its change for the
+	 * next try. */
+	for (size_t i = 0; i < rec->n; i++) {
+		if (plan[i] == PLAN_RESTORE && !failed[i])
+			res->done[rec->changes[i].kind]++;
+		else if (plan[i] == PLAN_LEFT_ALONE || plan[i] == PLAN_DELETE_COPY)
+			res->left_alone++;
+		else if (plan[i] == PLAN_FORGET)
+			res->done[RA_VIA_GROUP]++;
+		/* drop_failed keeps the zeros */
+		failed[i] = failed[i] != FAIL_ERROR;
+	}
+	if (r == 0)
+		drop_failed(rec, 0, failed);
+out:
+	free(plan);
+	free(failed);
+	free(nhs.v);
+	route_index_clear(&cur->ix);
+	free(cur->buf);
+	free(cur);
+	return r;
+}

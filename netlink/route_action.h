@@ -1,0 +1,99 @@
+/*
+ * route_action.h - withdraw or demote the kernel routes through a dead BFD
+ * peer, and restore them. Blocking: run it in a worker thread.
+ *
+ * ra_act() finds the routes through the peer and changes them; every
+ * change goes into a record with the route as it was and what was put in
+ * its place. ra_restore() puts back each original whose current kernel
+ * state is still what edgebfdd left, and leaves alone anything its owner
+ * (zebra, an operator) changed since. See README "Route actions" and
+ * docs/zebra-interplay.md for why each change is made the way it is.
+ */
+#ifndef EDGEBFD_ROUTE_ACTION_H
+#define EDGEBFD_ROUTE_ACTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "nl_route.h"
+
+enum ra_change_kind {
+	RA_DELETED,         /* single-path route deleted (withdraw) */
+	RA_NEXTHOP_REMOVED, /* multipath route replaced without the dead hops */
+	RA_DEMOTED,         /* single-path route re-added at metric + demote-metric */
+	RA_GROUP_SHRUNK,    /* nexthop group replaced without the dead members */
+	RA_VIA_GROUP,       /* a route repaired by a shrunk group: listed, nothing to undo */
+	RA_KIND_COUNT,
+};
+
+/* One change. original/installed are rtnetlink payloads (struct rtmsg or
+ * struct nhmsg and attributes), in one allocation. */
+struct ra_change {
+	uint8_t kind;
+	uint8_t protocol;
+	uint16_t original_len, installed_len;
+	struct nl_route_key key; /* the original route's (RA_GROUP_SHRUNK: family 0) */
+	uint32_t nhid;           /* RA_GROUP_SHRUNK, RA_VIA_GROUP: the group */
+	uint8_t *original;       /* NULL for RA_VIA_GROUP */
+	uint8_t *installed;      /* NULL for RA_DELETED and RA_VIA_GROUP */
+};
+
+struct ra_record {
+	struct ra_change *changes;
+	size_t n, cap;
+};
+
+/* Which routes go through a session, and what to do to them. */
+struct ra_target {
+	uint8_t family;
+	uint8_t peer[16];
+	unsigned ifindex;          /* 0: the interface is gone */
+	enum conf_on_down on_down; /* withdraw or demote */
+	struct conf_routes routes;
+};
+
+/* What one call did. */
+struct ra_result {
+	size_t done[RA_KIND_COUNT]; /* changes made (act) or undone (restore) */
+	size_t left_alone;          /* restore: its owner had changed it since */
+	size_t gone;                /* vanished while we worked on it */
+	size_t errors;              /* requests that failed twice */
+	char error[256];            /* the first of them: route and errno */
+	uint64_t done_us;           /* CLOCK_MONOTONIC when the last request completed */
+};
+
+struct ra_engine;
+
+/* Open the netlink socket (in the calling thread's namespace). 0 or -errno. */
+int ra_engine_open(struct ra_engine **out);
+void ra_engine_close(struct ra_engine *e);
+
+/* The engine socket's port id: kernel notifications of our own changes
+ * carry it (a route monitor ignores those). */
+uint32_t ra_engine_portid(const struct ra_engine *e);
+
+/* Change the routes through t's peer, adding to rec (routes already in rec
+ * are not touched twice). Returns 0, or -errno when the kernel could not
+ * be read (then rec holds what was done before). */
+int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
+	   struct ra_result *res);
+
+/* Put back what rec holds, of family (the session's). Changes restored or
+ * left alone leave rec; those that failed stay for a later try. 0 or -errno. */
+int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
+	       struct ra_result *res);
+
+/* Append a change with copies of the payloads. 0 or -ENOMEM. */
+int ra_record_add(struct ra_record *rec, const struct ra_change *c, const void *original,
+		  const void *installed);
+
+/* Routes in rec (changes other than groups). */
+size_t ra_record_routes(const struct ra_record *rec);
+
+void ra_record_free(struct ra_record *rec);
+
+/* "deleted", "nexthop-removed", "demoted", "group-shrunk", "via-group". */
+const char *ra_change_kind_name(enum ra_change_kind kind);
+
+#endif
