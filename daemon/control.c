@@ -227,14 +227,22 @@ static void answer(struct client *c)
 		buffer_append_json(&c->out, error_json("empty command"));
 	else if (strcmp(cmd, "drops") == 0)
 		buffer_append_json(&c->out, status_drops(d->drops));
-	else if (strcmp(cmd, "session") == 0) {
+	else if (strcmp(cmd, "routes") == 0) {
+		char *name = strtok_r(NULL, " \t", &save);
+		struct daemon_session *s = name ? daemon_find_session(d, name) : NULL;
+
+		buffer_append_json(&c->out, s ? status_routes(s)
+					      : name ? error_json("no session named \"%s\"", name)
+						     : error_json("usage: routes NAME"));
+	} else if (strcmp(cmd, "session") == 0) {
 		char *name = strtok_r(NULL, " \t", &save);
 		char *action = strtok_r(NULL, " \t", &save);
 
 		buffer_append_json(&c->out, run_session_command(d, name, action));
 	} else
 		buffer_append_json(&c->out,
-				   error_json("unknown command \"%s\" (sessions, drops, session)", cmd));
+				   error_json("unknown command \"%s\" (sessions, drops, routes, session)",
+					      cmd));
 	start_writing(c);
 }
 

@@ -167,9 +167,9 @@ static void print_sessions(struct json_object *sessions)
 {
 	size_t n = json_object_array_length(sessions);
 
-	printf("%-12s %-10s %-26s %-10s %-10s %-30s %7s %7s %8s %9s %9s %9s %6s\n", "NAME", "IFACE",
-	       "PEER", "STATE", "REMOTE", "DIAG", "TX(ms)", "RX(ms)", "DETECT", "SINCE", "RX-PKTS",
-	       "TX-PKTS", "DROPS");
+	printf("%-12s %-10s %-26s %-10s %-10s %-30s %7s %7s %8s %9s %9s %9s %6s  %s\n", "NAME",
+	       "IFACE", "PEER", "STATE", "REMOTE", "DIAG", "TX(ms)", "RX(ms)", "DETECT", "SINCE",
+	       "RX-PKTS", "TX-PKTS", "DROPS", "ROUTES");
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *s = json_object_array_get_idx(sessions, i);
 		char tx[24], rx[24], detect[24], since[24];
@@ -178,11 +178,18 @@ static void print_sessions(struct json_object *sessions)
 		format_ms(num(s, "rx_interval_us"), rx, sizeof(rx));
 		format_ms(num(s, "detection_time_us"), detect, sizeof(detect));
 		format_age(str(s, "last_state_change"), since, sizeof(since));
+		char routes[48];
+
+		if (strcmp(str(s, "route_action"), "none") == 0)
+			snprintf(routes, sizeof(routes), "-");
+		else
+			snprintf(routes, sizeof(routes), "%s %" PRIu64, str(s, "route_action"),
+				 num(s, "routes_affected"));
 		printf("%-12s %-10s %-26s %-10s %-10s %-30s %7s %7s %8s %9s %9" PRIu64 " %9" PRIu64
-		       " %6" PRIu64 "\n",
+		       " %6" PRIu64 "  %s\n",
 		       str(s, "name"), str(s, "interface"), str(s, "peer_address"), str(s, "state"),
 		       str(s, "remote_state"), str(s, "local_diag"), tx, rx, detect, since,
-		       num(s, "packets_rx"), num(s, "packets_tx"), sum_drops(s));
+		       num(s, "packets_rx"), num(s, "packets_tx"), sum_drops(s), routes);
 	}
 }
 
@@ -236,6 +243,48 @@ static int cmd_drops(const struct ctl *ctl, int argc, char **argv)
 	return show(ctl, "drops", print_drops);
 }
 
+static void print_routes(struct json_object *o)
+{
+	struct json_object *routes, *groups;
+
+	printf("session %s: %s%s\n", str(o, "session"), str(o, "route_action"),
+	       json_object_get_boolean(json_object_object_get(o, "busy")) ? " (action running)"
+									   : "");
+	if (json_object_object_get_ex(o, "nexthop_groups", &groups))
+		for (size_t i = 0; i < json_object_array_length(groups); i++)
+			printf("nexthop group %" PRIu64 ": dead member removed\n",
+			       num(json_object_array_get_idx(groups, i), "nexthop_group"));
+	if (!json_object_object_get_ex(o, "routes", &routes) ||
+	    json_object_array_length(routes) == 0)
+		return;
+	printf("%-44s %6s %-10s %10s  %s\n", "PREFIX", "TABLE", "PROTOCOL", "METRIC", "CHANGE");
+	for (size_t i = 0; i < json_object_array_length(routes); i++) {
+		struct json_object *r = json_object_array_get_idx(routes, i);
+
+		printf("%-44s %6" PRIu64 " %-10s %10" PRIu64 "  %s", str(r, "prefix"), num(r, "table"),
+		       str(r, "protocol"), num(r, "metric"), str(r, "change"));
+		if (json_object_object_get(r, "nexthop_group"))
+			printf(" (nexthop group %" PRIu64 ")", num(r, "nexthop_group"));
+		putchar('\n');
+	}
+}
+
+static int cmd_routes(const struct ctl *ctl, int argc, char **argv)
+{
+	char request[CONF_NAME_MAX + 32];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: edgebfdctl routes NAME\n");
+		return 2;
+	}
+	if (strlen(argv[1]) >= CONF_NAME_MAX || strpbrk(argv[1], " \t\n")) {
+		fprintf(stderr, "edgebfdctl: \"%s\" is not a session name\n", argv[1]);
+		return 2;
+	}
+	snprintf(request, sizeof(request), "routes %s", argv[1]);
+	return show(ctl, request, print_routes);
+}
+
 static void print_ok(struct json_object *answer)
 {
 	(void)answer;
@@ -263,6 +312,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "sessions", cmd_sessions, "sessions                      state, timers and counters of every session" },
+	{ "routes", cmd_routes, "routes NAME                   routes a session's action withdrew or demoted" },
 	{ "drops", cmd_drops, "drops                         dropped packets that matched no session, by reason" },
 	{ "session", cmd_session, "session NAME disable|enable   put a session in AdminDown, or back in service" },
 };

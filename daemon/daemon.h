@@ -9,6 +9,10 @@
  *   links.c      interface events: carrier loss is Path Down at once
  *   reload.c     applying a new config without flapping unchanged sessions
  *   control.c    the control socket that edgebfdctl talks to
+ *   routes.c     route actions on Down and restore after hold-down, run by
+ *                the thread of route_worker.c; route_watch.c notices
+ *                owners putting repaired routes back; route_state.c
+ *                keeps each session's changes in a state file
  *
  * Everything runs on one sd-event loop; nothing on it blocks.
  */
@@ -28,6 +32,8 @@
 struct control;
 struct daemon_session;
 struct nl_link_monitor;
+struct route_watch;
+struct route_worker;
 
 struct daemon {
 	sd_event *event;
@@ -46,6 +52,11 @@ struct daemon {
 
 	struct nl_link_monitor *links;
 	sd_event_source *links_source;
+
+	struct route_worker *route_worker;
+	struct route_watch *route_watch;
+	uint64_t route_serial;            /* last struct session_routes serial */
+	bool routes_stopping;
 
 	/* Drops that matched no session (unknown peer or discriminator). */
 	uint64_t drops[BFD_DROP_REASON_COUNT];

@@ -16,6 +16,7 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "routes.h"
 
 static void usage(FILE *out)
 {
@@ -126,6 +127,7 @@ static int on_sigterm(sd_event_source *source, const struct signalfd_siginfo *si
 	(void)source;
 	log_notice("signal %u: sending AdminDown on every session and stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
+	routes_stop(d);
 	daemon_stop_sessions(d);
 	return sd_event_exit(d->event, 0);
 }
@@ -201,6 +203,9 @@ static int run(struct daemon *d)
 	r = daemon_start_sessions(d);
 	if (r < 0)
 		return r;
+	r = routes_start(d);
+	if (r < 0)
+		return r;
 	sd_notifyf(0, "READY=1\nSTATUS=%zu sessions", d->n_sessions);
 	log_notice("edgebfdd %s running with %s", EDGEBFD_VERSION, d->conf_path);
 	return sd_event_loop(d->event);
@@ -233,6 +238,7 @@ int main(int argc, char **argv)
 
 	r = run(&d);
 
+	routes_stop(&d);
 	daemon_stop_sessions(&d);
 	control_close(d.control);
 	links_stop(&d);

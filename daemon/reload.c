@@ -105,6 +105,7 @@ int daemon_reload(struct daemon *d)
 			continue;
 		log_info("session %s: removed from the configuration", old->conf.name);
 		daemon_session_goodbye(old);
+		routes_session_removed(old);
 		daemon_session_free(old);
 		removed++;
 	}

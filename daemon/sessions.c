@@ -119,6 +119,7 @@ void daemon_session_apply(struct daemon_session *s, const struct bfd_output *out
 		if (out->event.new_state == BFD_STATE_DOWN || out->event.new_state == BFD_STATE_ADMIN_DOWN)
 			s->peer_admin_down = out->event.peer_admin_down;
 		log_event(s, &out->event);
+		routes_session_event(s, &out->event);
 	}
 	arm_timer(s, out->next_deadline_us);
 }
@@ -151,6 +152,7 @@ int daemon_session_new(struct daemon *d, const struct conf_session *conf, uint32
 	s->conf = *conf;
 	s->tx_fd = -1;
 	s->send_log.burst = 3;
+	routes_session_init(s);
 	r = bfd_session_init(&s->bfd, &conf->params, conf->auth.type ? &conf->auth : NULL, discr,
 			     seed, daemon_now_us(d));
 	if (r == 0)
@@ -179,6 +181,7 @@ void daemon_session_free(struct daemon_session *s)
 	if (!s)
 		return;
 	sd_event_source_disable_unref(s->timer);
+	routes_session_free(s);
 	close_socket(s);
 	free(s);
 }

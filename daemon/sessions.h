@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
+#include "routes.h"
 #include "session.h"
 
 struct daemon_session {
@@ -39,6 +40,7 @@ struct daemon_session {
 	struct daemon_session *next_by_discr; /* index chains */
 	struct daemon_session *next_by_peer;
 	struct log_ratelimit send_log;
+	struct session_routes routes;
 };
 
 /* Create a session from its config with local discriminator discr (see

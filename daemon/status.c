@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "rtnames.h"
 #include "sessions.h"
 #include "transport.h"
 
@@ -81,5 +82,59 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "packets_tx", u64(s->packets_tx));
 	add(o, "send_errors", u64(s->send_errors));
 	add(o, "drops", status_drops(s->drops));
+	add(o, "route_action", json_object_new_string(routes_action_name(s)));
+	add(o, "routes_affected", u64(s->routes.affected));
+	add(o, "route_errors", u64(s->routes.errors));
+	add(o, "routes_undone", u64(s->routes.n_undone));
+	add(o, "routes_left_to_owner", u64(s->routes.left_alone));
+	return o;
+}
+
+/* One changed route or group of a session's record. */
+static struct json_object *status_change(const struct ra_change *c)
+{
+	struct json_object *o = json_object_new_object();
+	char prefix[INET6_ADDRSTRLEN + 8], proto[16];
+	const char *kind = ra_change_kind_name((enum ra_change_kind)c->kind);
+
+	if (!o)
+		return NULL;
+	if (c->kind == RA_GROUP_SHRUNK) {
+		add(o, "nexthop_group", u64(c->nhid));
+		add(o, "change", json_object_new_string(kind));
+		return o;
+	}
+	add(o, "prefix", json_object_new_string(nl_route_key_str(&c->key, prefix, sizeof(prefix))));
+	add(o, "table", u64(c->key.table));
+	add(o, "protocol",
+	    json_object_new_string(rtnames_protocol_name(c->protocol, proto, sizeof(proto))));
+	add(o, "metric", u64(c->key.metric));
+	add(o, "change", json_object_new_string(c->kind == RA_VIA_GROUP ? "group-shrunk" : kind));
+	if (c->kind == RA_VIA_GROUP || c->nhid)
+		add(o, "nexthop_group", u64(c->nhid));
+	return o;
+}
+
+struct json_object *status_routes(const struct daemon_session *s)
+{
+	const struct ra_record *rec = &s->routes.record;
+	struct json_object *o = json_object_new_object();
+	struct json_object *routes = json_object_new_array_ext((int)rec->n);
+	struct json_object *groups = json_object_new_array();
+
+	if (!o || !routes || !groups) {
+		json_object_put(o);
+		json_object_put(routes);
+		json_object_put(groups);
+		return NULL;
+	}
+	add(o, "session", json_object_new_string(s->conf.name));
+	add(o, "route_action", json_object_new_string(routes_action_name(s)));
+	add(o, "busy", json_object_new_boolean(s->routes.busy));
+	for (size_t i = 0; i < rec->n; i++)
+		json_object_array_add(rec->changes[i].kind == RA_GROUP_SHRUNK ? groups : routes,
+				      status_change(&rec->changes[i]));
+	add(o, "routes", routes);
+	add(o, "nexthop_groups", groups);
 	return o;
 }

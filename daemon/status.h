@@ -16,6 +16,10 @@ struct daemon_session;
 /* One session as a JSON object. NULL on allocation failure. */
 struct json_object *status_session(const struct daemon_session *s);
 
+/* The routes a session's action changed (edgebfdctl routes NAME):
+ * {"session", "route_action", "busy", "routes": [...], "nexthop_groups": [...]}. */
+struct json_object *status_routes(const struct daemon_session *s);
+
 /* An object of drop counters by reason name, every reason present. */
 struct json_object *status_drops(const uint64_t drops[BFD_DROP_REASON_COUNT]);
 

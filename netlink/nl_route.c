@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,7 +81,8 @@ static void writer_copy(struct writer *w, const struct nlattr *a)
 	writer_attr(w, mnl_attr_get_type(a), mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 }
 
-/* The hops of an RTA_MULTIPATH (offsets relative to raw). */
+/* The hops of an RTA_MULTIPATH (offsets relative to raw; raw NULL: an
+ * attribute that is not kept, hops for information only). */
 static int parse_multipath(const struct nlattr *mp, const uint8_t *raw, struct nl_route *r)
 {
 	const uint8_t *p = mnl_attr_get_payload(mp);
@@ -101,9 +103,11 @@ static int parse_multipath(const struct nlattr *mp, const uint8_t *raw, struct n
 		h = &r->hops[r->n_hops++];
 		h->ifindex = (unsigned)nh->rtnh_ifindex;
 		h->weight = (uint8_t)(nh->rtnh_hops + 1);
-		nh->rtnh_flags &= KEPT_NH_FLAGS;
-		h->raw_offset = (uint16_t)(p - raw);
-		h->raw_len = (uint16_t)nlen;
+		if (raw) {
+			nh->rtnh_flags &= KEPT_NH_FLAGS;
+			h->raw_offset = (uint16_t)(p - raw);
+			h->raw_len = (uint16_t)nlen;
+		}
 		const struct nlattr *attr;
 
 		NL_FOR_EACH_ATTR(attr, RTNH_DATA(nh), nlen - RTNH_LENGTH(0)) {
@@ -162,13 +166,18 @@ int nl_route_parse(const void *payload, size_t len, uint8_t *out, size_t cap,
 		uint16_t type = mnl_attr_get_type(attr);
 		size_t plen = mnl_attr_get_payload_len(attr);
 
-		if (!attr_kept(type) || (has_nhid && nexthop_attr(type)))
+		if (!attr_kept(type))
 			continue;
 		if (type == RTA_MULTIPATH) {
 			mp = attr;
 			mp_offset = w.len;
 		}
-		writer_copy(&w, attr);
+		/* The hops of an nhid route are parsed (a monitor wants to know
+		 * where it goes) but not kept. */
+		if (has_nhid && nexthop_attr(type))
+			mp_offset = type == RTA_MULTIPATH ? SIZE_MAX : mp_offset;
+		else
+			writer_copy(&w, attr);
 		if (type == RTA_DST && plen == alen)
 			memcpy(r->key.dst, mnl_attr_get_payload(attr), alen);
 		else if (type == RTA_TABLE && plen == 4)
@@ -186,11 +195,14 @@ int nl_route_parse(const void *payload, size_t len, uint8_t *out, size_t cap,
 	}
 	if (w.full)
 		return -ENOSPC;
-	if (mp) {
+	if (mp && mp_offset == SIZE_MAX) {
+		if (parse_multipath(mp, NULL, r) < 0)
+			return 0;
+	} else if (mp) {
 		/* Parse the copy, so the flags are masked where they will be sent. */
 		if (parse_multipath((const struct nlattr *)(out + mp_offset), out, r) < 0)
 			return 0;
-	} else if (!r->nhid && (single.has_gw || single.ifindex)) {
+	} else if (single.has_gw || single.ifindex) {
 		r->hops[0] = single;
 		r->n_hops = 1;
 	}
@@ -218,7 +230,11 @@ bool nl_route_same_path(const struct nl_route *a, const struct nl_route *b)
 	size_t alen = nl_addr_len(a->key.family);
 
 	if (a->type != b->type || a->protocol != b->protocol || a->nhid != b->nhid ||
-	    a->n_hops != b->n_hops || a->key.family != b->key.family)
+	    a->key.family != b->key.family)
+		return false;
+	if (a->nhid)
+		return true; /* the same object (what it holds is compared apart) */
+	if (a->n_hops != b->n_hops)
 		return false;
 	for (unsigned i = 0; i < a->n_hops; i++)
 		if (!hop_in(&a->hops[i], b, alen) || !hop_in(&b->hops[i], a, alen))

@@ -42,7 +42,8 @@ struct nl_route {
 	struct nl_route_key key;
 	uint8_t protocol, scope, type;
 	uint32_t nhid;                  /* RTA_NH_ID, 0 if inline nexthops */
-	unsigned n_hops;                /* 0 for nhid routes and for blackholes */
+	unsigned n_hops;                /* 0 for blackholes; for nhid routes, as
+	                                 * the kernel reports the object's hops */
 	bool multipath;                 /* the hops came from RTA_MULTIPATH */
 	bool too_many_hops;             /* more than NL_ROUTE_NEXTHOPS_MAX: left alone */
 	struct nl_route_hop hops[NL_ROUTE_NEXTHOPS_MAX];

@@ -209,6 +209,14 @@ static bool nexthop_dead(const struct ra_target *t, const struct nl_nexthop *nh)
 	       hop_dead(t, nh->family, nh->has_gw, nh->gw, nh->ifindex);
 }
 
+bool ra_route_through(const struct ra_target *t, const struct nl_route *r)
+{
+	for (unsigned i = 0; i < r->n_hops; i++)
+		if (hop_dead(t, r->key.family, r->hops[i].has_gw, r->hops[i].gw, r->hops[i].ifindex))
+			return true;
+	return false;
+}
+
 /* Whether addr is inside the prefix of key. */
 static bool prefix_covers(const struct nl_route_key *k, const uint8_t *addr)
 {

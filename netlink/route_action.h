@@ -84,6 +84,10 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 	       struct ra_result *res);
 
+/* Whether route r (as the kernel reports it, hops of nhid routes
+ * included) has a hop through t's peer. */
+bool ra_route_through(const struct ra_target *t, const struct nl_route *r);
+
 /* Append a change with copies of the payloads. 0 or -ENOMEM. */
 int ra_record_add(struct ra_record *rec, const struct ra_change *c, const void *original,
 		  const void *installed);

@@ -1,0 +1,220 @@
+/* route_state.c - see route_state.h. */
+#include "route_state.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAGIC "edgebfd-routes 1"
+
+void route_state_owner_of(const struct conf_session *conf, struct route_state_owner *owner)
+{
+	memset(owner, 0, sizeof(*owner));
+	snprintf(owner->name, sizeof(owner->name), "%s", conf->name);
+	snprintf(owner->ifname, sizeof(owner->ifname), "%s", conf->ifname);
+	owner->local = conf->local;
+	owner->peer = conf->peer;
+}
+
+static void put_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		putc(digits[p[i] >> 4], f);
+		putc(digits[p[i] & 15], f);
+	}
+}
+
+static const char *addr_str(const struct conf_addr *a, char *buf, size_t len)
+{
+	return inet_ntop(a->family, a->family == AF_INET ? (const void *)&a->v4 : &a->v6, buf,
+			 (socklen_t)len);
+}
+
+int route_state_save(const char *dir, const struct route_state_owner *owner,
+		     const struct ra_record *rec)
+{
+	char path[512], tmp[520], local[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+	FILE *f;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s" ROUTE_STATE_SUFFIX, dir, owner->name);
+	if (rec->n == 0)
+		return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	fprintf(f, MAGIC "\nsession %s %s %s %s\n", owner->name, owner->ifname,
+		addr_str(&owner->local, local, sizeof(local)),
+		addr_str(&owner->peer, peer, sizeof(peer)));
+	for (size_t i = 0; i < rec->n; i++) {
+		const struct ra_change *c = &rec->changes[i];
+
+		fputs(ra_change_kind_name((enum ra_change_kind)c->kind), f);
+		putc(' ', f);
+		if (c->kind == RA_VIA_GROUP) {
+			put_hex(f, (const uint8_t *)&c->key, sizeof(c->key));
+			fprintf(f, " %u", c->nhid);
+		} else {
+			put_hex(f, c->original, c->original_len);
+		}
+		if (c->installed_len) {
+			putc(' ', f);
+			put_hex(f, c->installed, c->installed_len);
+		}
+		putc('\n', f);
+	}
+	if (fflush(f) != 0 || fsync(fd) != 0)
+		r = -errno;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* Decode the hex word at *p into a new buffer; advance *p. */
+static uint8_t *get_hex(const char **p, size_t *len)
+{
+	const char *s = *p + strspn(*p, " ");
+	size_t n = strspn(s, "0123456789abcdef");
+	uint8_t *out;
+
+	if (n == 0 || n % 2 || n / 2 > UINT16_MAX)
+		return NULL;
+	out = malloc(n / 2);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n / 2; i++) {
+		char byte[3] = { s[2 * i], s[2 * i + 1], 0 };
+
+		out[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	*len = n / 2;
+	*p = s + n;
+	return out;
+}
+
+/* The key of a route payload, for the record. */
+static int key_of(const uint8_t *payload, size_t len, struct ra_change *c)
+{
+	uint8_t buf[4096] __attribute__((aligned(4)));
+	struct nl_route r;
+
+	if (nl_route_parse(payload, len, buf, sizeof(buf), &r) <= 0)
+		return -EINVAL;
+	c->key = r.key;
+	c->protocol = r.protocol;
+	c->nhid = r.nhid;
+	return 0;
+}
+
+static int parse_change(const char *line, struct ra_record *rec)
+{
+	struct ra_change c = { 0 };
+	uint8_t *original = NULL, *installed = NULL;
+	size_t olen = 0, ilen = 0;
+	char kind[32];
+	int consumed = 0, r = -EINVAL;
+	const char *p;
+
+	if (sscanf(line, "%31s%n", kind, &consumed) != 1)
+		return -EINVAL;
+	for (int k = 0; k < RA_KIND_COUNT; k++)
+		if (strcmp(kind, ra_change_kind_name((enum ra_change_kind)k)) == 0)
+			c.kind = (uint8_t)k, r = 0;
+	if (r < 0)
+		return r;
+	p = line + consumed;
+	original = get_hex(&p, &olen);
+	if (!original)
+		return -EINVAL;
+	if (c.kind == RA_VIA_GROUP) {
+		if (olen != sizeof(c.key) || sscanf(p, " %u", &c.nhid) != 1) {
+			free(original);
+			return -EINVAL;
+		}
+		memcpy(&c.key, original, sizeof(c.key));
+		free(original);
+		return ra_record_add(rec, &c, NULL, NULL);
+	}
+	if (c.kind != RA_DELETED) {
+		installed = get_hex(&p, &ilen);
+		if (!installed) {
+			free(original);
+			return -EINVAL;
+		}
+	}
+	if (c.kind == RA_GROUP_SHRUNK) {
+		/* struct nhmsg, then NHA_ID first (nl_nexthop_group_payload). */
+		if (olen >= 16)
+			memcpy(&c.nhid, original + 12, 4);
+	} else {
+		r = key_of(original, olen, &c);
+	}
+	c.original_len = (uint16_t)olen;
+	c.installed_len = (uint16_t)ilen;
+	if (r == 0)
+		r = ra_record_add(rec, &c, original, installed);
+	free(original);
+	free(installed);
+	return r;
+}
+
+static int parse_addr(const char *text, struct conf_addr *a)
+{
+	a->family = strchr(text, ':') ? AF_INET6 : AF_INET;
+	return inet_pton(a->family, text, a->family == AF_INET ? (void *)&a->v4 : &a->v6) == 1
+		       ? 0 : -EINVAL;
+}
+
+int route_state_load(const char *path, struct route_state_owner *owner, struct ra_record *rec,
+		     char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL, local[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	memset(owner, 0, sizeof(*owner));
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		lineno++;
+		if (lineno == 1) {
+			if (strcmp(line, MAGIC) != 0)
+				r = -EINVAL;
+		} else if (lineno == 2) {
+			if (sscanf(line, "session %63s %15s %45s %45s", owner->name, owner->ifname,
+				   local, peer) != 4 ||
+			    parse_addr(local, &owner->local) < 0 || parse_addr(peer, &owner->peer) < 0)
+				r = -EINVAL;
+		} else {
+			r = parse_change(line, rec);
+		}
+	}
+	if (r == 0 && lineno < 2)
+		r = -EINVAL;
+	if (r == -EINVAL)
+		snprintf(err, err_len, "line %u is not what edgebfdd writes", lineno);
+	free(line);
+	fclose(f);
+	return r;
+}

@@ -1,0 +1,115 @@
+/*
+ * route_watch.c - the kernel's route notifications, for one question:
+ * does an owner (zebra, an operator's script) put back routes that a
+ * session's action took away while the session is still Down? Our own
+ * changes carry the route worker's netlink port id and are skipped.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#include "daemon.h"
+#include "route_worker.h"
+#include "routes.h"
+
+#define READS_PER_CALL 16
+#define RECV_BUFFER_SIZE 65536
+
+struct route_watch {
+	struct mnl_socket *nl;
+	sd_event_source *source;
+	uint32_t seq;
+	uint8_t buf[RECV_BUFFER_SIZE] __attribute__((aligned(4)));
+};
+
+/* After lost notifications: what is there now. */
+static int request_dump(struct route_watch *w)
+{
+	uint8_t req[NLMSG_SPACE(sizeof(struct rtmsg))] __attribute__((aligned(4))) = { 0 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++w->seq;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)); /* AF_UNSPEC: both families */
+	return mnl_socket_sendto(w->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
+static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct route_watch *w = d->route_watch;
+	uint32_t ours = route_worker_portid(d->route_worker);
+
+	(void)source;
+	(void)fd;
+	(void)revents;
+	for (int n = 0; n < READS_PER_CALL; n++) {
+		ssize_t len = recv(mnl_socket_get_fd(w->nl), w->buf, sizeof(w->buf), MSG_DONTWAIT);
+		int left;
+
+		if (len < 0 && errno == ENOBUFS) {
+			log_warning("route watcher: the kernel dropped notifications (ENOBUFS): "
+				    "reading all routes again");
+			routes_watch_forget(d);
+			request_dump(w);
+			continue;
+		}
+		if (len <= 0)
+			break;
+		left = (int)len;
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)w->buf; mnl_nlmsg_ok(h, left);
+		     h = mnl_nlmsg_next(h, &left)) {
+			if (h->nlmsg_pid == ours ||
+			    (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE))
+				continue;
+			routes_watch_route(d, h->nlmsg_type, mnl_nlmsg_get_payload(h),
+					   mnl_nlmsg_get_payload_len(h));
+		}
+	}
+	return 0;
+}
+
+int route_watch_start(struct daemon *d)
+{
+	struct route_watch *w = calloc(1, sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	d->route_watch = w;
+	w->seq = (uint32_t)time(NULL);
+	w->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!w->nl || mnl_socket_bind(w->nl, RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE,
+				      MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		route_watch_stop(d);
+		return log_error_errno(r, "cannot watch route changes");
+	}
+	r = sd_event_add_io(d->event, &w->source, mnl_socket_get_fd(w->nl), EPOLLIN, on_readable, d);
+	if (r < 0) {
+		route_watch_stop(d);
+		return log_error_errno(r, "cannot watch route changes");
+	}
+	/* Below the BFD timers and packets: a storm of route changes waits. */
+	sd_event_source_set_priority(w->source, SD_EVENT_PRIORITY_NORMAL + 10);
+	return 0;
+}
+
+void route_watch_stop(struct daemon *d)
+{
+	struct route_watch *w = d->route_watch;
+
+	if (!w)
+		return;
+	sd_event_source_disable_unref(w->source);
+	if (w->nl)
+		mnl_socket_close(w->nl);
+	free(w);
+	d->route_watch = NULL;
+}

@@ -1,0 +1,191 @@
+/* route_worker.c - see route_worker.h. */
+#include "route_worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+struct route_worker {
+	struct ra_engine *engine;
+	uint32_t portid;
+	pthread_t thread;
+	bool running;
+
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct route_job *queue, **queue_tail; /* guarded by lock */
+	struct route_job *done, **done_tail;   /* guarded by lock */
+	bool quit;                              /* guarded by lock */
+
+	int event_fd;
+	sd_event_source *source;
+	route_job_done_fn on_done;
+	void *ctx;
+};
+
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void run_job(struct route_worker *w, struct route_job *job)
+{
+	job->started_us = monotonic_us();
+	if (job->kind == ROUTE_JOB_ACT)
+		job->error = ra_act(w->engine, &job->target, &job->record, &job->result);
+	else
+		job->error = ra_restore(w->engine, (uint8_t)job->owner.peer.family, &job->record,
+					&job->result);
+	job->save_error = route_state_save(job->state_dir, &job->owner, &job->record);
+}
+
+static void *worker_main(void *arg)
+{
+	struct route_worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct route_job *job = w->queue;
+
+		if (!job) {
+			if (w->quit)
+				break;
+			pthread_cond_wait(&w->wake, &w->lock);
+			continue;
+		}
+		w->queue = job->next;
+		if (!w->queue)
+			w->queue_tail = &w->queue;
+		pthread_mutex_unlock(&w->lock);
+
+		run_job(w, job);
+
+		pthread_mutex_lock(&w->lock);
+		job->next = NULL;
+		*w->done_tail = job;
+		w->done_tail = &job->next;
+		if (eventfd_write(w->event_fd, 1) < 0) {
+			/* Only EAGAIN at 2^64-1 unread: the loop will still wake. */
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Hand back every finished job. */
+static void deliver(struct route_worker *w)
+{
+	struct route_job *list;
+
+	pthread_mutex_lock(&w->lock);
+	list = w->done;
+	w->done = NULL;
+	w->done_tail = &w->done;
+	pthread_mutex_unlock(&w->lock);
+	while (list) {
+		struct route_job *next = list->next;
+
+		list->next = NULL;
+		w->on_done(w->ctx, list);
+		list = next;
+	}
+}
+
+static int on_event_fd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	eventfd_t value;
+
+	(void)s;
+	(void)revents;
+	(void)eventfd_read(fd, &value);
+	deliver(userdata);
+	return 0;
+}
+
+int route_worker_start(sd_event *event, route_job_done_fn done, void *ctx,
+		       struct route_worker **out)
+{
+	struct route_worker *w = calloc(1, sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	w->on_done = done;
+	w->ctx = ctx;
+	w->queue_tail = &w->queue;
+	w->done_tail = &w->done;
+	w->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (w->event_fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = ra_engine_open(&w->engine);
+	if (r < 0)
+		goto fail;
+	w->portid = ra_engine_portid(w->engine);
+	r = sd_event_add_io(event, &w->source, w->event_fd, EPOLLIN, on_event_fd, w);
+	if (r < 0)
+		goto fail;
+	r = -pthread_create(&w->thread, NULL, worker_main, w);
+	if (r < 0)
+		goto fail;
+	w->running = true;
+	*out = w;
+	return 0;
+fail:
+	route_worker_stop(w);
+	return r;
+}
+
+void route_worker_submit(struct route_worker *w, struct route_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	*w->queue_tail = job;
+	w->queue_tail = &job->next;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void route_worker_stop(struct route_worker *w)
+{
+	if (!w)
+		return;
+	if (w->running) {
+		pthread_mutex_lock(&w->lock);
+		w->quit = true;
+		pthread_cond_signal(&w->wake);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+		deliver(w);
+	}
+	sd_event_source_disable_unref(w->source);
+	if (w->event_fd >= 0)
+		close(w->event_fd);
+	ra_engine_close(w->engine);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}
+
+uint32_t route_worker_portid(const struct route_worker *w)
+{
+	return w->portid;
+}
+
+void route_job_free(struct route_job *job)
+{
+	if (!job)
+		return;
+	ra_record_free(&job->record);
+	free(job);
+}

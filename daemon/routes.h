@@ -1,0 +1,93 @@
+/*
+ * routes.h - what a session's state changes do to the kernel routes
+ * through its peer (README "Route actions"):
+ *
+ *   Up -> Down (detection, path down; a peer's AdminDown only with
+ *   on-peer-admin-down = act)   withdraw or demote them at once
+ *   Up held for hold-down       restore them (a flap starts it again)
+ *
+ * The work runs in the route worker thread; a session's record of what
+ * was changed lives here between jobs and in its state file always.
+ */
+#ifndef EDGEBFD_ROUTES_H
+#define EDGEBFD_ROUTES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "bfd_proto.h"
+#include "log.h"
+#include "route_action.h"
+#include "route_index.h"
+#include "session.h"
+
+struct daemon;
+struct daemon_session;
+
+/* A route notification about a key, kept while a job holds the record. */
+struct routes_seen {
+	struct nl_route_key key;
+	bool through; /* the route now goes through the dead peer */
+	uint8_t protocol;
+};
+
+struct session_routes {
+	uint64_t serial;             /* names the session to the worker */
+	struct ra_record record;     /* what is changed now; a job holds it while busy */
+	bool busy;                   /* a job is running for this session */
+	bool want_act;               /* a Down came while busy */
+	bool want_restore;           /* hold-down ended while busy */
+	enum conf_on_down acted;     /* how the record's routes were changed */
+	size_t affected;             /* routes in the record (kept while busy) */
+	sd_event_source *hold_down;  /* armed while Up and the record is not empty */
+	uint64_t down_us;            /* CLOCK_MONOTONIC of the Down acted on */
+
+	uint64_t errors;             /* netlink requests that failed twice */
+	uint64_t left_alone;         /* restores skipped: the owner had changed the route */
+	struct route_index keys;     /* record keys -> change index (the watcher) */
+	uint8_t *undone;             /* per change: back through the dead peer */
+	size_t n_undone;
+	struct routes_seen *seen;    /* notifications while busy, applied after */
+	size_t n_seen, cap_seen;
+	struct log_ratelimit undone_log;
+};
+
+/* Start the worker and the route watcher, adopt or restore the state
+ * files of an earlier run. Call after the sessions exist. 0 or -errno. */
+int routes_start(struct daemon *d);
+
+/* SIGTERM: restore the routes of sessions that are Up in hold-down, let
+ * the worker finish, and stop. Down sessions keep their routes withdrawn
+ * and their state file for the next start. */
+void routes_stop(struct daemon *d);
+
+/* A new session. */
+void routes_session_init(struct daemon_session *s);
+
+/* A state change of session s (from daemon_session_apply). */
+void routes_session_event(struct daemon_session *s, const struct bfd_event *ev);
+
+/* Session s leaves the config (reload): put back what it changed. */
+void routes_session_removed(struct daemon_session *s);
+
+/* Free the per-session parts (with the session). */
+void routes_session_free(struct daemon_session *s);
+
+/* "none", "withdrawn", "demoted" or "holding-down". */
+const char *routes_action_name(const struct daemon_session *s);
+
+/* A route notification from the kernel (the watcher): was a repaired
+ * route put back through a dead peer? */
+void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len);
+
+/* The watcher lost notifications (ENOBUFS) and dumps the routes again:
+ * forget what it knew. */
+void routes_watch_forget(struct daemon *d);
+
+/* The route watcher's socket (route_watch.c). 0 or -errno. */
+int route_watch_start(struct daemon *d);
+void route_watch_stop(struct daemon *d);
+
+#endif
