@@ -145,10 +145,14 @@ static int parse_change(const char *line, struct ra_record *rec)
 	if (!original)
 		return -EINVAL;
 	if (c.kind == RA_VIA_GROUP) {
-		if (olen != sizeof(c.key) || sscanf(p, " %u", &c.nhid) != 1) {
+		char *end;
+		unsigned long nhid = strtoul(p, &end, 10);
+
+		if (olen != sizeof(c.key) || end == p || *end || nhid > UINT32_MAX) {
 			free(original);
 			return -EINVAL;
 		}
+		c.nhid = (uint32_t)nhid;
 		memcpy(&c.key, original, sizeof(c.key));
 		free(original);
 		return ra_record_add(rec, &c, NULL, NULL);

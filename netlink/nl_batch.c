@@ -36,13 +36,14 @@ struct nl_batch {
 int nl_batch_open(struct nl_batch **out)
 {
 	struct nl_batch *b = calloc(1, sizeof(*b));
-	int one = 1, size = SOCKET_RCVBUF, r;
+	int one = 1, size = SOCKET_RCVBUF;
 
 	if (!b)
 		return -ENOMEM;
 	b->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!b->nl || mnl_socket_bind(b->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
+		int r = -errno;
+
 		nl_batch_close(b);
 		return r;
 	}
@@ -154,15 +155,18 @@ int nl_batch_add(struct nl_batch *b, uint16_t type, uint16_t flags, const void *
 	return 0;
 }
 
-/* Read the error replies already queued for the batch just sent. */
+/* Read the error replies already queued for the batch just sent; how
+ * many there were, or -errno. */
 static int collect_errors(struct nl_batch *b)
 {
+	int failed = 0;
+
 	for (;;) {
 		ssize_t n = recv(mnl_socket_get_fd(b->nl), b->recv_buf, sizeof(b->recv_buf),
 				 MSG_DONTWAIT);
 
 		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? failed : -errno;
 		int left = (int)n;
 
 		for (const struct nlmsghdr *h = (const struct nlmsghdr *)b->recv_buf;
@@ -172,6 +176,7 @@ static int collect_errors(struct nl_batch *b)
 
 			if (h->nlmsg_type != NLMSG_ERROR || e->error == 0 || i >= b->n_pending)
 				continue;
+			failed++;
 			if (b->on_error)
 				b->on_error(b->ctx, b->cookies[i], e->error);
 		}

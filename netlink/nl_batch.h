@@ -41,8 +41,9 @@ void nl_batch_begin(struct nl_batch *b, nl_batch_error_fn fn, void *ctx);
 int nl_batch_add(struct nl_batch *b, uint16_t type, uint16_t flags, const void *payload,
 		 size_t len, uint32_t cookie);
 
-/* Send what is queued and report its errors. Returns 0 or -errno (a
- * socket failure: then the outcome of the queued requests is unknown). */
+/* Send what is queued and report its errors. Returns how many requests
+ * failed, or -errno for a socket failure (then the outcome of the queued
+ * requests is unknown). */
 int nl_batch_flush(struct nl_batch *b);
 
 #endif

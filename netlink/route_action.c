@@ -438,14 +438,23 @@ static int queue_change(struct nl_batch *nl, const struct ra_change *c, uint32_t
 static void describe(char *buf, size_t len, const struct ra_change *c, const char *what,
 		     int error)
 {
+	if (c->kind == RA_GROUP_SHRUNK) {
+		snprintf(buf, len, "%s nexthop group %u: %s", what, c->nhid, strerror(-error));
+		return;
+	}
 	char prefix[INET6_ADDRSTRLEN + 8];
 
-	if (c->kind == RA_GROUP_SHRUNK)
-		snprintf(buf, len, "%s nexthop group %u: %s", what, c->nhid, strerror(-error));
-	else
-		snprintf(buf, len, "%s %s table %u metric %u: %s", what,
-			 nl_route_key_str(&c->key, prefix, sizeof(prefix)), c->key.table,
-			 c->key.metric, strerror(-error));
+	snprintf(buf, len, "%s %s table %u metric %u: %s", what,
+		 nl_route_key_str(&c->key, prefix, sizeof(prefix)), c->key.table, c->key.metric,
+		 strerror(-error));
+}
+
+/* Send the queue; 0 or a socket error (failed requests were reported). */
+static int flush(struct nl_batch *nl)
+{
+	int r = nl_batch_flush(nl);
+
+	return r < 0 ? r : 0;
 }
 
 /* Why a change did not happen (0: it did). */
@@ -476,18 +485,20 @@ static int send_requests(struct ra_engine *e, struct ra_record *rec, size_t from
 		if (!failed[i - from] && (!second || rec->changes[i].kind == RA_DEMOTED))
 			r = queue(e->nl, &rec->changes[i], (uint32_t)i, second);
 	if (r == 0)
-		r = nl_batch_flush(e->nl);
+		r = flush(e->nl);
 	/* The retry, one request at a time. */
 	for (size_t k = 0, n = f.n; k < n && r == 0; k++) {
 		uint32_t i = f.v[k].cookie & ~COOKIE_SECOND;
-		size_t before = f.n;
 		int error = f.v[k].error;
 
 		if (!vanished(error)) {
+			int failures;
+
 			r = queue(e->nl, &rec->changes[i], i, second);
-			if (r == 0)
-				r = nl_batch_flush(e->nl);
-			if (f.n == before)
+			failures = r == 0 ? nl_batch_flush(e->nl) : r;
+			if (failures < 0)
+				r = failures;
+			if (failures <= 0)
 				continue;
 			error = f.v[f.n - 1].error;
 		}
@@ -557,7 +568,7 @@ static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t f
 			r = nl_batch_add(e->nl, RTM_DELROUTE, 0, c->installed, c->installed_len, 0);
 	}
 	if (r == 0)
-		r = nl_batch_flush(e->nl);
+		r = flush(e->nl);
 	memcpy(failed, after, n);
 	free(after);
 	return r;
@@ -634,6 +645,8 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 		goto out;
 	}
 	r = send_changes(e, rec, a->first_new, false, failed, res, "shrink");
+	if (rec->n > a->first_new)
+		res->groups_done_us = res->done_us;
 	/* Groups whose replace failed: their routes are handled one by one. */
 	for (size_t i = a->first_new; i < rec->n; i++)
 		if (failed[i - a->first_new]) {
@@ -651,6 +664,7 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	/* 2. The routes. */
 	size_t first_route = rec->n;
 
+	/* on_route adds to a->rec, which is rec. */
 	r = nl_batch_dump(e->nl, RTM_GETROUTE, t->family, on_route, a);
 	if (r == 0)
 		r = a->error;
@@ -659,7 +673,7 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 
 	/* 3. The route requests; demotions delete the original only once
 	 * the demoted copy is in. */
-	failed = calloc(rec->n - first_route + 1, 1);
+	failed = calloc(a->rec->n - first_route + 1, 1);
 	if (!failed) {
 		r = -ENOMEM;
 		goto out;
@@ -730,7 +744,7 @@ static bool current_route(struct current *c, const struct nl_route_key *key, str
 	int64_t at = route_index_get(&c->ix, key);
 	uint32_t len;
 
-	if (at < 0)
+	if (at < 0 || !c->buf)
 		return false;
 	memcpy(&len, c->buf + at, 4);
 	return nl_route_parse(c->buf + at + 4, len, c->scratch, sizeof(c->scratch), r) > 0;
@@ -854,7 +868,7 @@ int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 			r = nl_batch_add(e->nl, RTM_DELROUTE, 0, rec->changes[i].installed,
 					 rec->changes[i].installed_len, 0);
 	if (r == 0)
-		r = nl_batch_flush(e->nl);
+		r = flush(e->nl);
 	/* What is settled leaves the record: restored, left to its owner,
 	 * vanished. A request that failed twice keeps its change for the
 	 * next try. */

@@ -60,6 +60,7 @@ struct ra_result {
 	size_t gone;                /* vanished while we worked on it */
 	size_t errors;              /* requests that failed twice */
 	char error[256];            /* the first of them: route and errno */
+	uint64_t groups_done_us;    /* act: when the group requests completed (0: none) */
 	uint64_t done_us;           /* CLOCK_MONOTONIC when the last request completed */
 };
 
