@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -40,10 +41,17 @@ static void run_job(struct route_worker *w, struct route_job *job)
 	job->started_us = monotonic_us();
 	if (job->kind == ROUTE_JOB_ACT)
 		job->error = ra_act(w->engine, &job->target, &job->record, &job->result);
-	else
+	else if (job->kind == ROUTE_JOB_RESTORE)
 		job->error = ra_restore(w->engine, (uint8_t)job->owner.peer.family, &job->record,
 					&job->result);
 	job->save_error = route_state_save(job->state_dir, &job->owner, &job->record);
+	if (job->kind == ROUTE_JOB_RENAME && job->save_error == 0) {
+		struct route_state_owner old = job->owner;
+		struct ra_record none = { 0 };
+
+		snprintf(old.name, sizeof(old.name), "%s", job->old_name);
+		job->save_error = route_state_save(job->state_dir, &old, &none);
+	}
 }
 
 static void *worker_main(void *arg)

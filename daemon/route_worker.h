@@ -17,13 +17,18 @@
 #include "route_action.h"
 #include "route_state.h"
 
-enum route_job_kind { ROUTE_JOB_ACT, ROUTE_JOB_RESTORE };
+enum route_job_kind {
+	ROUTE_JOB_ACT,
+	ROUTE_JOB_RESTORE,
+	ROUTE_JOB_RENAME, /* only move the state file from old_name to owner.name */
+};
 
 struct route_job {
 	struct route_job *next;
 	enum route_job_kind kind;
 	uint64_t serial;                 /* the session's; 0 for a record without one */
 	struct route_state_owner owner;  /* whose state file */
+	char old_name[CONF_NAME_MAX];    /* ROUTE_JOB_RENAME */
 	char state_dir[108];
 	struct ra_target target;         /* ROUTE_JOB_ACT */
 	struct ra_record record;         /* moved in, moved back */

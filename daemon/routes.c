@@ -98,8 +98,9 @@ static struct route_job *new_job(struct daemon *d, enum route_job_kind kind)
 	return job;
 }
 
-/* Hand s's record to the worker for kind. */
-static void submit(struct daemon_session *s, enum route_job_kind kind)
+/* Hand s's record to the worker for kind (ROUTE_JOB_RENAME: from
+ * old_name). */
+static void submit_job(struct daemon_session *s, enum route_job_kind kind, const char *old_name)
 {
 	struct daemon *d = s->daemon;
 	struct session_routes *r = &s->routes;
@@ -112,6 +113,8 @@ static void submit(struct daemon_session *s, enum route_job_kind kind)
 		return;
 	job->serial = r->serial;
 	route_state_owner_of(&s->conf, &job->owner);
+	if (old_name)
+		snprintf(job->old_name, sizeof(job->old_name), "%s", old_name);
 	if (kind == ROUTE_JOB_ACT) {
 		struct ra_target *t = &job->target;
 
@@ -132,6 +135,11 @@ static void submit(struct daemon_session *s, enum route_job_kind kind)
 	route_worker_submit(d->route_worker, job);
 }
 
+static void submit(struct daemon_session *s, enum route_job_kind kind)
+{
+	submit_job(s, kind, NULL);
+}
+
 /* A record that belongs to no session (removed, or from a state file of
  * a session that is not configured now): restore it. */
 static void submit_orphan(struct daemon *d, const struct route_state_owner *owner,
@@ -148,6 +156,13 @@ static void submit_orphan(struct daemon *d, const struct route_state_owner *owne
 	job->record = *rec;
 	memset(rec, 0, sizeof(*rec));
 	route_worker_submit(d->route_worker, job);
+}
+
+/* Move s's state file from old_name to its current name. */
+static void submit_rename(struct daemon_session *s, const char *old_name)
+{
+	if (s->routes.record.n)
+		submit_job(s, ROUTE_JOB_RENAME, old_name);
 }
 
 static int on_hold_down(sd_event_source *source, uint64_t usec, void *userdata)
@@ -266,7 +281,8 @@ static void on_job_done(void *ctx, struct route_job *job)
 	struct daemon_session *s = job->serial ? find_by_serial(d, job->serial) : NULL;
 	struct session_routes *r;
 
-	log_job(job->owner.name, job, job->record.n);
+	if (job->kind != ROUTE_JOB_RENAME)
+		log_job(job->owner.name, job, job->record.n);
 	if (!s) {
 		/* Orphan, or its session was removed while the job ran. */
 		if (job->record.n && job->kind == ROUTE_JOB_ACT)
@@ -283,6 +299,12 @@ static void on_job_done(void *ctx, struct route_job *job)
 	reindex(r);
 	if (job->kind == ROUTE_JOB_ACT)
 		apply_seen(s);
+	/* Renamed by a reload while the job ran: its file has the old name. */
+	if (strcmp(job->owner.name, s->conf.name) != 0 && !d->routes_stopping) {
+		submit_rename(s, job->owner.name);
+		route_job_free(job);
+		return;
+	}
 	route_job_free(job);
 	if (d->routes_stopping)
 		return;
@@ -301,6 +323,13 @@ void routes_session_init(struct daemon_session *s)
 {
 	s->routes.serial = ++s->daemon->route_serial;
 	s->routes.undone_log.burst = 3;
+}
+
+void routes_session_renamed(struct daemon_session *s, const char *old_name)
+{
+	if (!s->routes.busy)
+		submit_rename(s, old_name);
+	/* else on_job_done sees the job's old name and renames then */
 }
 
 void routes_session_removed(struct daemon_session *s)

@@ -69,6 +69,9 @@ void routes_session_init(struct daemon_session *s);
 /* A state change of session s (from daemon_session_apply). */
 void routes_session_event(struct daemon_session *s, const struct bfd_event *ev);
 
+/* A reload renamed session s (same identity): its state file follows. */
+void routes_session_renamed(struct daemon_session *s, const char *old_name);
+
 /* Session s leaves the config (reload): put back what it changed. */
 void routes_session_removed(struct daemon_session *s);
 

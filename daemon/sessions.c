@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -193,9 +194,14 @@ void daemon_session_update(struct daemon_session *s, const struct conf_session *
 	if (!bfd_auth_key_equal(&conf->auth, &s->conf.auth) &&
 	    bfd_session_set_auth(&s->bfd, conf->auth.type ? &conf->auth : NULL) < 0)
 		log_error("session %s: invalid authentication key ignored", conf->name);
-	if (strcmp(conf->name, s->conf.name) != 0)
-		log_info("session %s: renamed %s", s->conf.name, conf->name);
+	char old_name[CONF_NAME_MAX];
+
+	snprintf(old_name, sizeof(old_name), "%s", s->conf.name);
 	s->conf = *conf;
+	if (strcmp(conf->name, old_name) != 0) {
+		log_info("session %s: renamed %s", old_name, conf->name);
+		routes_session_renamed(s, old_name);
+	}
 	if (bfd_session_set_params(&s->bfd, &conf->params, daemon_now_us(s->daemon), &out) == 0)
 		daemon_session_apply(s, &out);
 }

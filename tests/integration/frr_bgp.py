@@ -318,8 +318,9 @@ def fib_routes(ns: Namespace, proto="bgp", table="main", family=4):
             gws = frozenset(n.get("gateway") for n in r["nexthops"])
         else:
             gws = frozenset([r.get("gateway")])
-        out[dst] = FibRoute(dst, _proto_name(r.get("protocol")), r.get("metric", 0), nhid,
-                            gws, group, nh_proto)
+        # ip leaves out the fields the filter fixes (proto when filtered by it)
+        out[dst] = FibRoute(dst, _proto_name(r.get("protocol", proto)), r.get("metric", 0),
+                            nhid, gws, group, nh_proto)
     return out
 
 
