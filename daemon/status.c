@@ -83,7 +83,7 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "send_errors", u64(s->send_errors));
 	add(o, "drops", status_drops(s->drops));
 	add(o, "route_action", json_object_new_string(routes_action_name(s)));
-	add(o, "routes_affected", u64(s->routes.affected));
+	add(o, "routes_affected", u64(s->routes.affected - s->routes.n_undone));
 	add(o, "route_errors", u64(s->routes.errors));
 	add(o, "routes_undone", u64(s->routes.n_undone));
 	add(o, "routes_left_to_owner", u64(s->routes.left_alone));
@@ -91,7 +91,7 @@ struct json_object *status_session(const struct daemon_session *s)
 }
 
 /* One changed route or group of a session's record. */
-static struct json_object *status_change(const struct ra_change *c)
+static struct json_object *status_change(const struct ra_change *c, bool undone)
 {
 	struct json_object *o = json_object_new_object();
 	char prefix[INET6_ADDRSTRLEN + 8], proto[16];
@@ -110,8 +110,10 @@ static struct json_object *status_change(const struct ra_change *c)
 	    json_object_new_string(rtnames_protocol_name(c->protocol, proto, sizeof(proto))));
 	add(o, "metric", u64(c->key.metric));
 	add(o, "change", json_object_new_string(c->kind == RA_VIA_GROUP ? "group-shrunk" : kind));
-	if (c->kind == RA_VIA_GROUP || c->nhid)
+	if (c->kind == RA_VIA_GROUP)
 		add(o, "nexthop_group", u64(c->nhid));
+	if (undone)
+		add(o, "undone", json_object_new_boolean(1));
 	return o;
 }
 
@@ -133,7 +135,8 @@ struct json_object *status_routes(const struct daemon_session *s)
 	add(o, "busy", json_object_new_boolean(s->routes.busy));
 	for (size_t i = 0; i < rec->n; i++)
 		json_object_array_add(rec->changes[i].kind == RA_GROUP_SHRUNK ? groups : routes,
-				      status_change(&rec->changes[i]));
+				      status_change(&rec->changes[i],
+						    s->routes.undone && s->routes.undone[i]));
 	add(o, "routes", routes);
 	add(o, "nexthop_groups", groups);
 	return o;

@@ -14,6 +14,8 @@ Reusable pieces for tests (and the issue 6 lab) that need real BGP:
 - ``fib_routes()``: the CE's kernel FIB with nexthop objects resolved to
   gateways, so a test can compare what zebra installed with what the kernel
   forwards on.
+- ``RouteMonitor``: `ip -ts monitor route` in a namespace, its events with
+  wall-clock times (when was the last prefix repaired, who deleted what).
 
 Everything started here is registered with the ``nslab.Lab`` and ended by
 PID on ``Lab.cleanup()``; the FRR pathspace dirs /etc/frr/NAME and
@@ -24,9 +26,11 @@ Stdlib only.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import ipaddress
 import json
 import os
+import re
 import shutil
 
 import nslab
@@ -322,6 +326,83 @@ def fib_routes(ns: Namespace, proto="bgp", table="main", family=4):
         out[dst] = FibRoute(dst, _proto_name(r.get("protocol", proto)), r.get("metric", 0),
                             nhid, gws, group, nh_proto)
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class RouteEvent:
+    time: float        # wall clock (time.time() scale), as stamped by ip -ts
+    deleted: bool      # RTM_DELROUTE
+    prefix: str        # normalised: always with /len
+    text: str          # the whole message, continuation lines joined
+
+
+_EVENT = re.compile(r"^\[(?P<ts>[^\]]+)\]\s+(?P<del>Deleted\s+)?(?P<dst>\S+)\s?(?P<rest>.*)$")
+_PROBE = "198.18.255.254/32"   # benchmarking range, in an unused table
+
+
+class RouteMonitor:
+    """`ip -ts monitor route` in a namespace (a lab process, ended by PID).
+
+    start() returns once the monitor is known to be listening: it adds and
+    removes a probe route (table 250, proto redirect: zebra ignores both)
+    and waits for it to show up in the output.
+    """
+
+    def __init__(self, lab: Lab, ns: Namespace, name="route-monitor"):
+        self.lab, self.ns, self.name = lab, ns, name
+        self.proc = None
+
+    def start(self, timeout=3.0):
+        self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
+                                   ["ip", "-ts", "monitor", "route"])
+
+        def seen():
+            if not self.proc.alive():
+                raise Fatal(f"ip monitor exited: {self.proc.log()[-500:]}")
+            # add + delete each time: an unchanged route is not notified
+            self.ns.ip("route", "replace", "blackhole", _PROBE, "table", "250",
+                       "proto", "redirect")
+            self.ns.ip("route", "del", "blackhole", _PROBE, "table", "250")
+            return any(e.prefix == _PROBE for e in self.events(all_prefixes=True))
+        wait_for(seen, timeout, interval=0.05, message="ip monitor route listening")
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.stop()
+
+    def events(self, prefixes=None, all_prefixes=False):
+        """Parsed events, oldest first; only those for prefixes when given,
+        and never the probe unless all_prefixes."""
+        wanted = set(prefixes) if prefixes is not None else None
+        msgs = []
+        for line in (self.proc.log() if self.proc else "").splitlines():
+            if line[:1] in (" ", "\t") and msgs:
+                msgs[-1] += " " + line.strip()      # "nexthop via ..." lines
+            else:
+                msgs.append(line)
+        out = []
+        for msg in msgs:
+            m = _EVENT.match(msg)
+            if not m:
+                continue
+            dst = m.group("dst")
+            if m.group("dst") in ("blackhole", "unreachable", "prohibit", "local",
+                                  "broadcast", "multicast", "throw"):
+                parts = m.group("rest").split()
+                dst = parts[0] if parts else dst
+            if dst == "default":
+                dst = "0.0.0.0/0"
+            elif "/" not in dst:
+                dst += "/128" if ":" in dst else "/32"
+            if wanted is not None and dst not in wanted:
+                continue
+            if not all_prefixes and dst == _PROBE:
+                continue
+            # ip -ts prints local time without a zone
+            t = _dt.datetime.fromisoformat(m.group("ts")).timestamp()
+            out.append(RouteEvent(t, bool(m.group("del")), dst, msg))
+        return out
 
 
 # --------------------------------------------------------------------------
