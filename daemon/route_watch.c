@@ -56,23 +56,33 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
 		if (len < 0 && errno == ENOBUFS) {
 			log_warning("route watcher: the kernel dropped notifications (ENOBUFS): "
 				    "reading all routes again");
-			routes_watch_forget(d);
-			request_dump(w);
+			route_watch_resync(d);
 			continue;
 		}
 		if (len <= 0)
 			break;
 		left = (int)len;
+		/* Notifications carry the port id of whoever made the change;
+		 * our own dump's answers carry ours. */
 		for (const struct nlmsghdr *h = (const struct nlmsghdr *)w->buf; mnl_nlmsg_ok(h, left);
 		     h = mnl_nlmsg_next(h, &left)) {
 			if (h->nlmsg_pid == ours ||
 			    (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE))
 				continue;
 			routes_watch_route(d, h->nlmsg_type, mnl_nlmsg_get_payload(h),
-					   mnl_nlmsg_get_payload_len(h));
+					   mnl_nlmsg_get_payload_len(h),
+					   h->nlmsg_pid == mnl_socket_get_portid(w->nl));
 		}
 	}
 	return 0;
+}
+
+void route_watch_resync(struct daemon *d)
+{
+	if (!d->route_watch)
+		return;
+	routes_watch_forget(d);
+	request_dump(d->route_watch);
 }
 
 int route_watch_start(struct daemon *d)
@@ -91,6 +101,12 @@ int route_watch_start(struct daemon *d)
 		route_watch_stop(d);
 		return log_error_errno(r, "cannot watch route changes");
 	}
+	/* Room for a burst: 100,000 route changes are about 10 MB. */
+	int size = 16 << 20;
+
+	if (setsockopt(mnl_socket_get_fd(w->nl), SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(w->nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	r = sd_event_add_io(d->event, &w->source, mnl_socket_get_fd(w->nl), EPOLLIN, on_readable, d);
 	if (r < 0) {
 		route_watch_stop(d);

@@ -299,6 +299,10 @@ static void on_job_done(void *ctx, struct route_job *job)
 	reindex(r);
 	if (job->kind == ROUTE_JOB_ACT)
 		apply_seen(s);
+	if (r->resync) {
+		r->resync = false;
+		route_watch_resync(d);
+	}
 	/* Renamed by a reload while the job ran: its file has the old name. */
 	if (strcmp(job->owner.name, s->conf.name) != 0 && !d->routes_stopping) {
 		submit_rename(s, job->owner.name);
@@ -492,7 +496,8 @@ static void remember(struct session_routes *r, const struct nl_route *route, boo
 	r->seen[r->n_seen++] = (struct routes_seen){ route->key, through, route->protocol };
 }
 
-void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len)
+void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len,
+			bool from_dump)
 {
 	uint8_t buf[4096] __attribute__((aligned(4)));
 	struct nl_route route;
@@ -511,7 +516,11 @@ void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, si
 							       : &s->conf.peer.v6,
 		       nl_addr_len(t.family));
 		through = type == RTM_NEWROUTE && ra_route_through(&t, &route);
-		if (r->busy)
+		/* A dump shows routes the worker is still changing: ask again
+		 * when it is done. */
+		if (r->busy && from_dump)
+			r->resync = true;
+		else if (r->busy)
 			remember(r, &route, through);
 		else
 			mark(s, &route, through);

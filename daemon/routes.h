@@ -51,6 +51,7 @@ struct session_routes {
 	size_t n_undone;
 	struct routes_seen *seen;    /* notifications while busy, applied after */
 	size_t n_seen, cap_seen;
+	bool resync;                 /* a dump came while busy: read again after */
 	struct log_ratelimit undone_log;
 };
 
@@ -83,7 +84,8 @@ const char *routes_action_name(const struct daemon_session *s);
 
 /* A route notification from the kernel (the watcher): was a repaired
  * route put back through a dead peer? */
-void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len);
+void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len,
+			bool from_dump);
 
 /* The watcher lost notifications (ENOBUFS) and dumps the routes again:
  * forget what it knew. */
@@ -91,6 +93,9 @@ void routes_watch_forget(struct daemon *d);
 
 /* The route watcher's socket (route_watch.c). 0 or -errno. */
 int route_watch_start(struct daemon *d);
+
+/* Forget what the watcher knew and read all routes again. */
+void route_watch_resync(struct daemon *d);
 void route_watch_stop(struct daemon *d);
 
 #endif
