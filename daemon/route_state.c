@@ -67,7 +67,7 @@ int route_state_save(const char *dir, const struct route_state_owner *owner,
 		putc(' ', f);
 		if (c->kind == RA_VIA_GROUP) {
 			put_hex(f, (const uint8_t *)&c->key, sizeof(c->key));
-			fprintf(f, " %u", c->nhid);
+			fprintf(f, " %u %u", c->nhid, c->protocol);
 		} else {
 			put_hex(f, c->original, c->original_len);
 		}
@@ -145,14 +145,17 @@ static int parse_change(const char *line, struct ra_record *rec)
 	if (!original)
 		return -EINVAL;
 	if (c.kind == RA_VIA_GROUP) {
-		char *end;
+		char *end, *end2;
 		unsigned long nhid = strtoul(p, &end, 10);
+		unsigned long proto = strtoul(end, &end2, 10);
 
-		if (olen != sizeof(c.key) || end == p || *end || nhid > UINT32_MAX) {
+		if (olen != sizeof(c.key) || end == p || end2 == end || *end2 || nhid > UINT32_MAX ||
+		    proto > 255) {
 			free(original);
 			return -EINVAL;
 		}
 		c.nhid = (uint32_t)nhid;
+		c.protocol = (uint8_t)proto;
 		memcpy(&c.key, original, sizeof(c.key));
 		free(original);
 		return ra_record_add(rec, &c, NULL, NULL);

@@ -9,7 +9,7 @@
  *   <change> <original hex> [<installed hex>]    one line per change
  *
  * <change> is a name of ra_change_kind_name(); a "via-group" line carries
- * the route key instead of a payload.
+ * the route key instead of a payload, then the group id and protocol.
  */
 #ifndef EDGEBFD_ROUTE_STATE_H
 #define EDGEBFD_ROUTE_STATE_H

@@ -101,8 +101,9 @@ static int parse_multipath(const struct nlattr *mp, const uint8_t *raw, struct n
 			return 0;
 		}
 		h = &r->hops[r->n_hops++];
+		memset(h, 0, sizeof(*h));
 		h->ifindex = (unsigned)nh->rtnh_ifindex;
-		h->weight = (uint8_t)(nh->rtnh_hops + 1);
+		h->weight = (uint16_t)(nh->rtnh_hops + 1);
 		if (raw) {
 			nh->rtnh_flags &= KEPT_NH_FLAGS;
 			h->raw_offset = (uint16_t)(p - raw);

@@ -31,7 +31,7 @@ struct nl_route_key {
 struct nl_route_hop {
 	uint8_t gw[16];
 	bool has_gw;
-	uint8_t weight; /* rtnh_hops + 1 */
+	uint16_t weight; /* rtnh_hops + 1: 1 to 256 */
 	unsigned ifindex;
 	uint16_t raw_offset, raw_len; /* the rtnexthop inside RTA_MULTIPATH; 0 for single */
 };
@@ -63,8 +63,9 @@ int nl_route_parse(const void *payload, size_t len, uint8_t *out, size_t cap,
 bool nl_route_same_path(const struct nl_route *a, const struct nl_route *b);
 
 /* Write into out (cap bytes) the raw route r with only the hops keep[i]
- * true, and metric as its RTA_PRIORITY. One remaining hop becomes a plain
- * RTA_GATEWAY/RTA_OIF route. Returns the length or -ENOSPC. */
+ * true, and metric as its RTA_PRIORITY. A multipath route stays
+ * RTA_MULTIPATH even with one hop left (both IPv4 and IPv6 take that).
+ * Returns the length or -ENOSPC. */
 int nl_route_rewrite(const struct nl_route *r, const bool *keep, uint32_t metric, uint8_t *out,
 		     size_t cap);
 

@@ -324,7 +324,7 @@ static void act_nhid(struct act *a, const struct nl_route *r)
 		}
 		live[n_live] = (struct nl_route_hop){
 			.has_gw = member->has_gw, .ifindex = member->ifindex,
-			.weight = (uint8_t)(nh->members[m].weight + 1),
+			.weight = (uint16_t)(nh->members[m].weight + 1),
 		};
 		memcpy(live[n_live++].gw, member->gw, sizeof(member->gw));
 	}

@@ -1492,6 +1492,598 @@ static void test_same_identity(void **state)
 	assert_false(conf_addr_equal(&v4, &v4b));
 }
 
+/* ---- route actions -------------------------------------------------------- */
+
+/* Whether protocol number p is exactly one of want[] in r's bitmap, for all
+ * 256 numbers. */
+static void assert_protocols(const struct conf_routes *r, const unsigned *want, size_t n)
+{
+	for (unsigned p = 0; p < 256; p++) {
+		bool wanted = false;
+
+		for (size_t i = 0; i < n; i++)
+			wanted |= want[i] == p;
+		if (conf_routes_protocol(r, (uint8_t)p) != wanted) {
+			print_error("protocol %u is %sselected\n", p, wanted ? "not " : "");
+			fail();
+		}
+	}
+}
+
+static void assert_prefix(const struct conf_prefix *p, int family, const char *addr,
+			  unsigned len)
+{
+	if (family == AF_INET)
+		assert_v4(&p->addr, addr);
+	else
+		assert_v6(&p->addr, addr);
+	assert_int_equal(p->len, len);
+}
+
+/* conf_routes_prefix() on a text address and length. */
+static bool prefix_selected(const struct conf_routes *r, const char *addr, unsigned len)
+{
+	uint8_t bytes[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+
+	assert_int_equal(inet_pton(family, addr, bytes), 1);
+	return conf_routes_prefix(r, family, bytes, len);
+}
+
+static void test_route_builtin_defaults(void **state)
+{
+	static const unsigned bgp_static[] = { 4, 186 };
+	struct result res = parse(SESSION_S);
+	const struct conf_routes *r;
+
+	(void)state;
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(res.r, 0);
+	assert_string_equal(res.conf->state_directory, CONF_DEFAULT_STATE_DIRECTORY);
+	assert_string_equal(res.conf->state_directory, "/run/edgebfd");
+	r = &res.conf->sessions[0].routes;
+	assert_int_equal(r->on_down, CONF_ON_DOWN_WITHDRAW);
+	assert_int_equal(r->n_tables, 1);
+	assert_int_equal(r->tables[0], 254);
+	assert_protocols(r, bgp_static, 2);
+	assert_int_equal(r->n_prefixes, 0);
+	assert_int_equal(r->demote_metric, 5000);
+	assert_int_equal(r->hold_down_us, 10000000);
+	assert_false(r->act_on_peer_admin_down);
+	/* no filter: every route of either family counts */
+	assert_true(prefix_selected(r, "10.1.2.0", 24));
+	assert_true(prefix_selected(r, "0.0.0.0", 0));
+	assert_true(prefix_selected(r, "2001:db8::", 32));
+	done(&res);
+}
+
+static void test_on_down(void **state)
+{
+	static const struct {
+		const char *text;
+		enum conf_on_down value;
+	} ok[] = {
+		{ "withdraw", CONF_ON_DOWN_WITHDRAW },
+		{ "demote", CONF_ON_DOWN_DEMOTE },
+		{ "none", CONF_ON_DOWN_NONE },
+	};
+	char line[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct result res;
+
+		snprintf(line, sizeof(line), "on-down = %s", ok[i].text);
+		res = parse_session_ok(line);
+		assert_int_equal(res.conf->sessions[0].routes.on_down, ok[i].value);
+		done(&res);
+	}
+	expect_session_error("on-down = drop",
+			     "edgebfd.conf:5: on-down: \"drop\" is not one of: withdraw demote "
+			     "none");
+	expect_session_error("on-down = Withdraw",
+			     "edgebfd.conf:5: on-down: \"Withdraw\" is not one of: withdraw "
+			     "demote none");
+	expect_session_error("on-down =",
+			     "edgebfd.conf:5: on-down: \"\" is not one of: withdraw demote none");
+	expect_one_error("[daemon]\non-down = demote\n" SESSION_S,
+			 "edgebfd.conf:2: on-down: not allowed in [daemon]");
+}
+
+static void test_route_tables(void **state)
+{
+	struct result res;
+	const struct conf_routes *r;
+
+	(void)state;
+	res = parse_session_ok("route-tables = main local default 100 4294967295");
+	r = &res.conf->sessions[0].routes;
+	assert_int_equal(r->n_tables, 5);
+	assert_int_equal(r->tables[0], 254);
+	assert_int_equal(r->tables[1], 255);
+	assert_int_equal(r->tables[2], 253);
+	assert_int_equal(r->tables[3], 100);
+	assert_int_equal(r->tables[4], 4294967295u);
+	done(&res);
+
+	/* commas and tabs separate too; a number replaces the built-in main */
+	res = parse_session_ok("route-tables = 100,\t200 ,main");
+	r = &res.conf->sessions[0].routes;
+	assert_int_equal(r->n_tables, 3);
+	assert_int_equal(r->tables[0], 100);
+	assert_int_equal(r->tables[1], 200);
+	assert_int_equal(r->tables[2], 254);
+	done(&res);
+
+	res = parse_session_ok("route-tables = 1000");
+	assert_int_equal(res.conf->sessions[0].routes.n_tables, 1);
+	assert_int_equal(res.conf->sessions[0].routes.tables[0], 1000);
+	done(&res);
+
+	/* 16 tables fit, 17 do not */
+	res = parse_session_ok("route-tables = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16");
+	assert_int_equal(res.conf->sessions[0].routes.n_tables, 16);
+	assert_int_equal(res.conf->sessions[0].routes.tables[15], 16);
+	done(&res);
+	expect_session_error("route-tables = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17",
+			     "edgebfd.conf:5: route-tables: at most 16 tables");
+
+	expect_session_error("route-tables = main nosuchtable",
+			     "edgebfd.conf:5: route-tables: no routing table is called "
+			     "\"nosuchtable\" (not in /etc/iproute2/rt_tables; give a name from "
+			     "there or a number)");
+	expect_session_error("route-tables = Main",
+			     "edgebfd.conf:5: route-tables: no routing table is called \"Main\" "
+			     "(not in /etc/iproute2/rt_tables; give a name from there or a "
+			     "number)");
+	/* table 0 is "unspec": not a table routes live in */
+	expect_session_error("route-tables = 0",
+			     "edgebfd.conf:5: route-tables: no routing table is called \"0\" (not "
+			     "in /etc/iproute2/rt_tables; give a name from there or a number)");
+	expect_session_error("route-tables = 4294967296",
+			     "edgebfd.conf:5: route-tables: no routing table is called "
+			     "\"4294967296\" (not in /etc/iproute2/rt_tables; give a name from "
+			     "there or a number)");
+	expect_session_error("route-tables = -1",
+			     "edgebfd.conf:5: route-tables: no routing table is called \"-1\" (not "
+			     "in /etc/iproute2/rt_tables; give a name from there or a number)");
+	expect_session_error("route-tables =",
+			     "edgebfd.conf:5: route-tables: names no table (for example: main)");
+	expect_session_error("route-tables = , ,",
+			     "edgebfd.conf:5: route-tables: names no table (for example: main)");
+	expect_session_error("route-tables = main "
+			     "t123456789012345678901234567890123456789012345678901234567890123",
+			     "edgebfd.conf:5: route-tables: "
+			     "\"t123456789012345678901234567890123456789012345678901234567890123\" "
+			     "is too long");
+	/* in [defaults]: once, at its own line */
+	expect_one_error("[defaults]\nroute-tables = nosuchtable\n" SESSION_S
+			 "[session t]\ninterface = eth2\nlocal-address = 192.0.2.5\n"
+			 "peer-address = 192.0.2.6\n",
+			 "edgebfd.conf:2: route-tables: no routing table is called "
+			 "\"nosuchtable\" (not in /etc/iproute2/rt_tables; give a name from there "
+			 "or a number)");
+}
+
+static void test_route_protocols(void **state)
+{
+	static const unsigned some[] = { 186, 4, 11, 0, 42, 255, 2 };
+	static const unsigned zebra[] = { 11 };
+	struct result res;
+
+	(void)state;
+	res = parse_session_ok("route-protocols = bgp static zebra 0 42 255 kernel");
+	assert_protocols(&res.conf->sessions[0].routes, some, sizeof(some) / sizeof(some[0]));
+	done(&res);
+
+	/* the list replaces the built-in bgp static */
+	res = parse_session_ok("route-protocols = zebra");
+	assert_protocols(&res.conf->sessions[0].routes, zebra, 1);
+	done(&res);
+	res = parse_session_ok("route-protocols = 11,zebra");
+	assert_protocols(&res.conf->sessions[0].routes, zebra, 1);
+	done(&res);
+
+	/* any: all 256 */
+	res = parse_session_ok("route-protocols = any");
+	for (unsigned p = 0; p < 256; p++)
+		assert_true(conf_routes_protocol(&res.conf->sessions[0].routes, (uint8_t)p));
+	done(&res);
+	res = parse_session_ok("route-protocols = bgp any");
+	for (unsigned p = 0; p < 256; p++)
+		assert_true(conf_routes_protocol(&res.conf->sessions[0].routes, (uint8_t)p));
+	done(&res);
+
+	expect_session_error("route-protocols = bgp ospf3",
+			     "edgebfd.conf:5: route-protocols: no routing protocol is called "
+			     "\"ospf3\" (not in /etc/iproute2/rt_protos; give a name from there, a "
+			     "number or any)");
+	expect_session_error("route-protocols = 256",
+			     "edgebfd.conf:5: route-protocols: no routing protocol is called "
+			     "\"256\" (not in /etc/iproute2/rt_protos; give a name from there, a "
+			     "number or any)");
+	expect_session_error("route-protocols = ANY",
+			     "edgebfd.conf:5: route-protocols: no routing protocol is called "
+			     "\"ANY\" (not in /etc/iproute2/rt_protos; give a name from there, a "
+			     "number or any)");
+	expect_session_error("route-protocols =",
+			     "edgebfd.conf:5: route-protocols: names no protocol (for example: bgp "
+			     "static, or any)");
+}
+
+static void test_route_prefixes(void **state)
+{
+	struct result res;
+	const struct conf_routes *r;
+
+	(void)state;
+	res = parse_session_ok("route-prefixes = 10.0.0.0/8 192.0.2.128/25, 2001:db8::/32 "
+			       "0.0.0.0/0 ::/0 198.51.100.7/32 2001:db8::1/128");
+	r = &res.conf->sessions[0].routes;
+	assert_int_equal(r->n_prefixes, 7);
+	assert_prefix(&r->prefixes[0], AF_INET, "10.0.0.0", 8);
+	assert_prefix(&r->prefixes[1], AF_INET, "192.0.2.128", 25);
+	assert_prefix(&r->prefixes[2], AF_INET6, "2001:db8::", 32);
+	assert_prefix(&r->prefixes[3], AF_INET, "0.0.0.0", 0);
+	assert_prefix(&r->prefixes[4], AF_INET6, "::", 0);
+	assert_prefix(&r->prefixes[5], AF_INET, "198.51.100.7", 32);
+	assert_prefix(&r->prefixes[6], AF_INET6, "2001:db8::1", 128);
+	done(&res);
+
+	/* as many as a line holds (libinih: 199 characters), in order */
+	char line[256];
+	size_t used = (size_t)snprintf(line, sizeof(line), "route-prefixes =");
+	unsigned n = 0;
+
+	for (unsigned i = 1; i < 256; i++) {
+		char word[24];
+		size_t len = (size_t)snprintf(word, sizeof(word), " %u.0.0.0/8", i);
+
+		if (used + len > 199)
+			break;
+		memcpy(line + used, word, len + 1);
+		used += len;
+		n++;
+	}
+	assert_true(n >= 16);
+	res = parse_session_ok(line);
+	assert_int_equal(res.conf->sessions[0].routes.n_prefixes, n);
+	for (unsigned i = 0; i < n; i++) {
+		char addr[16];
+
+		snprintf(addr, sizeof(addr), "%u.0.0.0", i + 1);
+		assert_prefix(&res.conf->sessions[0].routes.prefixes[i], AF_INET, addr, 8);
+	}
+	done(&res);
+
+	expect_session_error("route-prefixes = 10.0.0.1/8",
+			     "edgebfd.conf:5: route-prefixes: 10.0.0.1/8 has host bits set");
+	expect_session_error("route-prefixes = 10.0.0.0/8 192.0.2.129/25",
+			     "edgebfd.conf:5: route-prefixes: 192.0.2.129/25 has host bits set");
+	expect_session_error("route-prefixes = 2001:db8::1/64",
+			     "edgebfd.conf:5: route-prefixes: 2001:db8::1/64 has host bits set");
+	expect_session_error("route-prefixes = 2001:db8:4000::/33",
+			     "edgebfd.conf:5: route-prefixes: 2001:db8:4000::/33 has host bits "
+			     "set");
+	expect_session_error("route-prefixes = 0.0.0.1/0",
+			     "edgebfd.conf:5: route-prefixes: 0.0.0.1/0 has host bits set");
+	static const char *const not_prefixes[] = {
+		"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "2001:db8::/129", "10.0.0.0/8x",
+		"10.0.0.0/-8", "10.0.0/8", "example.com/8", "/8", "10.0.0.0/ 8",
+	};
+
+	for (size_t i = 0; i < sizeof(not_prefixes) / sizeof(not_prefixes[0]); i++) {
+		char want[256], text[128], word[64];
+
+		snprintf(text, sizeof(text), "route-prefixes = %s", not_prefixes[i]);
+		/* the message names the first word that is not a prefix */
+		snprintf(word, sizeof(word), "%.*s", (int)strcspn(not_prefixes[i], " "),
+			 not_prefixes[i]);
+		snprintf(want, sizeof(want),
+			 "edgebfd.conf:5: route-prefixes: \"%s\" is not a prefix (address/length, "
+			 "like 10.0.0.0/8 or 2001:db8::/32)", word);
+		expect_session_error(text, want);
+	}
+}
+
+static void test_conf_routes_prefix(void **state)
+{
+	struct result res = parse_session_ok("route-prefixes = 10.0.0.0/8 192.0.2.128/25 "
+					     "198.51.100.2/31 2001:db8::/32 2001:db8:ff00::/40");
+	const struct conf_routes *r = &res.conf->sessions[0].routes;
+
+	(void)state;
+	/* inside: the prefix itself and anything longer within it */
+	assert_true(prefix_selected(r, "10.0.0.0", 8));
+	assert_true(prefix_selected(r, "10.1.2.0", 24));
+	assert_true(prefix_selected(r, "10.255.255.255", 32));
+	assert_true(prefix_selected(r, "192.0.2.128", 25));
+	assert_true(prefix_selected(r, "192.0.2.200", 32));
+	assert_true(prefix_selected(r, "198.51.100.3", 32));
+	assert_true(prefix_selected(r, "2001:db8::", 32));
+	assert_true(prefix_selected(r, "2001:db8:1234::", 48));
+	assert_true(prefix_selected(r, "2001:db8:ff80::", 41));
+	/* outside: other addresses, and shorter prefixes that contain the filter */
+	assert_false(prefix_selected(r, "11.0.0.0", 8));
+	assert_false(prefix_selected(r, "10.0.0.0", 7));
+	assert_false(prefix_selected(r, "0.0.0.0", 0));
+	assert_false(prefix_selected(r, "192.0.2.0", 24));
+	assert_false(prefix_selected(r, "192.0.2.127", 32));
+	assert_false(prefix_selected(r, "192.0.2.0", 25));
+	assert_false(prefix_selected(r, "198.51.100.4", 32));
+	assert_false(prefix_selected(r, "198.51.100.0", 30));
+	assert_false(prefix_selected(r, "2001:db9::", 32));
+	assert_false(prefix_selected(r, "2001:db8::", 31));
+	assert_false(prefix_selected(r, "::", 0));
+	/* the family must match: the same leading bytes do not count */
+	uint8_t bytes[16] = { 10, 1, 2, 0 };
+
+	assert_true(conf_routes_prefix(r, AF_INET, bytes, 24));
+	assert_false(conf_routes_prefix(r, AF_INET6, bytes, 24));
+	memset(bytes, 0, sizeof(bytes));
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::", bytes), 1);
+	assert_false(conf_routes_prefix(r, AF_INET, bytes, 32));
+	done(&res);
+
+	/* /0 selects everything of its family, nothing of the other */
+	res = parse_session_ok("route-prefixes = 0.0.0.0/0");
+	r = &res.conf->sessions[0].routes;
+	assert_true(prefix_selected(r, "0.0.0.0", 0));
+	assert_true(prefix_selected(r, "203.0.113.9", 32));
+	assert_true(prefix_selected(r, "255.255.255.255", 32));
+	assert_false(prefix_selected(r, "::", 0));
+	assert_false(prefix_selected(r, "2001:db8::", 32));
+	done(&res);
+	res = parse_session_ok("route-prefixes = ::/0");
+	r = &res.conf->sessions[0].routes;
+	assert_true(prefix_selected(r, "::", 0));
+	assert_true(prefix_selected(r, "ffff::", 16));
+	assert_false(prefix_selected(r, "0.0.0.0", 0));
+	assert_false(prefix_selected(r, "10.0.0.0", 8));
+	done(&res);
+
+	/* host routes: /32 and /128 match only themselves */
+	res = parse_session_ok("route-prefixes = 203.0.113.9/32 2001:db8::9/128");
+	r = &res.conf->sessions[0].routes;
+	assert_true(prefix_selected(r, "203.0.113.9", 32));
+	assert_false(prefix_selected(r, "203.0.113.8", 32));
+	assert_false(prefix_selected(r, "203.0.113.8", 31));
+	assert_true(prefix_selected(r, "2001:db8::9", 128));
+	assert_false(prefix_selected(r, "2001:db8::8", 128));
+	done(&res);
+}
+
+static void test_demote_metric(void **state)
+{
+	struct result res;
+
+	(void)state;
+	res = parse_session_ok("demote-metric = 1");
+	assert_int_equal(res.conf->sessions[0].routes.demote_metric, 1);
+	done(&res);
+	res = parse_session_ok("demote-metric = 4294967295");
+	assert_int_equal(res.conf->sessions[0].routes.demote_metric, 4294967295u);
+	done(&res);
+	res = parse_session_ok("demote-metric = 100000");
+	assert_int_equal(res.conf->sessions[0].routes.demote_metric, 100000);
+	done(&res);
+
+	static const char *const bad[] = { "0", "4294967296", "-1", "1e3", "10 20", "", "5000x" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[64], want[160];
+
+		snprintf(text, sizeof(text), "demote-metric = %s", bad[i]);
+		snprintf(want, sizeof(want),
+			 "edgebfd.conf:5: demote-metric: \"%s\" is not a whole number from 1 to "
+			 "4294967295", bad[i]);
+		expect_session_error(text, want);
+	}
+}
+
+static void test_hold_down(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t us;
+	} ok[] = {
+		{ "0s", 0 },         { "0ms", 0 },           { "500ms", 500000 },
+		{ "10s", 10000000 }, { "3600s", 3600000000u }, { "3600000ms", 3600000000u },
+		{ "1us", 1 },        { "3600000000us", 3600000000u },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char line[64];
+		struct result res;
+
+		snprintf(line, sizeof(line), "hold-down = %s", ok[i].text);
+		res = parse_session_ok(line);
+		assert_int_equal(res.conf->sessions[0].routes.hold_down_us, ok[i].us);
+		done(&res);
+	}
+	expect_session_error("hold-down = 3601s",
+			     "edgebfd.conf:5: hold-down: 3601s is out of range (0s to 3600s)");
+	expect_session_error("hold-down = 3600001ms",
+			     "edgebfd.conf:5: hold-down: 3600001ms is out of range (0s to 3600s)");
+	expect_session_error("hold-down = 3600000001us",
+			     "edgebfd.conf:5: hold-down: 3600000001us is out of range (0s to "
+			     "3600s)");
+	expect_session_error("hold-down = 10",
+			     "edgebfd.conf:5: hold-down: 10 is not a duration (did you mean "
+			     "10ms?)");
+	expect_session_error("hold-down = 0",
+			     "edgebfd.conf:5: hold-down: 0 is not a duration (did you mean 0ms?)");
+	expect_session_error("hold-down = 1m",
+			     "edgebfd.conf:5: hold-down: 1m is not a duration: unknown unit \"m\" "
+			     "(use us, ms or s)");
+	expect_session_error("hold-down = -1s",
+			     "edgebfd.conf:5: hold-down: \"-1s\" is not a duration (a number and a "
+			     "unit: us, ms or s)");
+}
+
+static void test_on_peer_admin_down(void **state)
+{
+	struct result res;
+
+	(void)state;
+	res = parse_session_ok("on-peer-admin-down = act");
+	assert_true(res.conf->sessions[0].routes.act_on_peer_admin_down);
+	done(&res);
+	res = parse_session_ok("on-peer-admin-down = ignore");
+	assert_false(res.conf->sessions[0].routes.act_on_peer_admin_down);
+	done(&res);
+	expect_session_error("on-peer-admin-down = yes",
+			     "edgebfd.conf:5: on-peer-admin-down: \"yes\" is not one of: ignore "
+			     "act");
+	expect_session_error("on-peer-admin-down = ACT",
+			     "edgebfd.conf:5: on-peer-admin-down: \"ACT\" is not one of: ignore "
+			     "act");
+}
+
+static void test_state_directory(void **state)
+{
+	struct result res = parse("[daemon]\nstate-directory = /var/lib/edgebfd\n" SESSION_S);
+
+	(void)state;
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(res.r, 0);
+	assert_string_equal(res.conf->state_directory, "/var/lib/edgebfd");
+	/* independent of control-socket */
+	assert_string_equal(res.conf->control_socket, CONF_DEFAULT_CONTROL_SOCKET);
+	done(&res);
+
+	expect_one_error("[daemon]\nstate-directory = var/lib/edgebfd\n",
+			 "edgebfd.conf:2: state-directory: \"var/lib/edgebfd\" is not an "
+			 "absolute path shorter than 108 characters");
+	expect_one_error("[daemon]\nstate-directory =\n",
+			 "edgebfd.conf:2: state-directory: \"\" is not an absolute path shorter "
+			 "than 108 characters");
+	expect_one_error("[daemon]\nstate-directory = /a\nstate-directory = /b\n",
+			 "edgebfd.conf:3: state-directory: set twice in this section (first at "
+			 "line 2)");
+	expect_session_error("state-directory = /var/lib/edgebfd",
+			     "edgebfd.conf:5: state-directory: not allowed in [session NAME] (it "
+			     "belongs in [daemon])");
+	expect_one_error("[defaults]\nstate-directory = /var/lib/edgebfd\n" SESSION_S,
+			 "edgebfd.conf:2: state-directory: not allowed in [defaults] (it belongs "
+			 "in [daemon])");
+}
+
+static void test_route_keys_inherited(void **state)
+{
+	static const unsigned bgp[] = { 186 };
+	struct result res = parse("[defaults]\n"                                    /* 1 */
+				  "on-down = demote\n"                              /* 2 */
+				  "route-tables = main 100 200\n"                   /* 3 */
+				  "route-protocols = any\n"                         /* 4 */
+				  "route-prefixes = 10.0.0.0/8 2001:db8::/32 "
+				  "172.16.0.0/12\n"                                 /* 5 */
+				  "demote-metric = 100\n"                           /* 6 */
+				  "hold-down = 30s\n"                               /* 7 */
+				  "on-peer-admin-down = act\n"                      /* 8 */
+				  "[session a]\n"                                   /* 9 */
+				  "interface = eth1\n"
+				  "local-address = 192.0.2.1\n"
+				  "peer-address = 192.0.2.2\n"
+				  "[session b]\n"
+				  "interface = eth2\n"
+				  "local-address = 192.0.2.5\n"
+				  "peer-address = 192.0.2.6\n"
+				  "on-down = none\n"
+				  "route-tables = 300\n"
+				  "route-protocols = bgp\n"
+				  "route-prefixes = 192.0.2.0/24\n"
+				  "demote-metric = 7\n"
+				  "hold-down = 0s\n"
+				  "on-peer-admin-down = ignore\n");
+	const struct conf_routes *a, *b;
+
+	(void)state;
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(res.r, 0);
+
+	/* a sets none of them: all from [defaults] */
+	a = &session(res.conf, "a")->routes;
+	assert_int_equal(a->on_down, CONF_ON_DOWN_DEMOTE);
+	assert_int_equal(a->n_tables, 3);
+	assert_int_equal(a->tables[0], 254);
+	assert_int_equal(a->tables[1], 100);
+	assert_int_equal(a->tables[2], 200);
+	for (unsigned p = 0; p < 256; p++)
+		assert_true(conf_routes_protocol(a, (uint8_t)p));
+	assert_int_equal(a->n_prefixes, 3);
+	assert_prefix(&a->prefixes[0], AF_INET, "10.0.0.0", 8);
+	assert_prefix(&a->prefixes[1], AF_INET6, "2001:db8::", 32);
+	assert_prefix(&a->prefixes[2], AF_INET, "172.16.0.0", 12);
+	assert_int_equal(a->demote_metric, 100);
+	assert_int_equal(a->hold_down_us, 30000000);
+	assert_true(a->act_on_peer_admin_down);
+
+	/* b sets all of them: its own lists replace those of [defaults] */
+	b = &session(res.conf, "b")->routes;
+	assert_int_equal(b->on_down, CONF_ON_DOWN_NONE);
+	assert_int_equal(b->n_tables, 1);
+	assert_int_equal(b->tables[0], 300);
+	assert_protocols(b, bgp, 1);
+	assert_int_equal(b->n_prefixes, 1);
+	assert_prefix(&b->prefixes[0], AF_INET, "192.0.2.0", 24);
+	assert_true(prefix_selected(b, "192.0.2.0", 24));
+	assert_false(prefix_selected(b, "10.1.0.0", 16));     /* only in [defaults] */
+	assert_false(prefix_selected(b, "2001:db8::", 48));   /* only in [defaults] */
+	assert_int_equal(b->demote_metric, 7);
+	assert_int_equal(b->hold_down_us, 0);
+	assert_false(b->act_on_peer_admin_down);
+	done(&res);
+
+	/* a session that sets one list keeps the others from [defaults] */
+	res = parse("[defaults]\n"
+		    "route-tables = 100\n"
+		    "route-protocols = zebra\n" SESSION_S "route-tables = main\n");
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(res.r, 0);
+	a = &res.conf->sessions[0].routes;
+	assert_int_equal(a->n_tables, 1);
+	assert_int_equal(a->tables[0], 254);
+	assert_true(conf_routes_protocol(a, 11));
+	assert_false(conf_routes_protocol(a, 186));
+	assert_false(conf_routes_protocol(a, 4));
+	assert_int_equal(a->on_down, CONF_ON_DOWN_WITHDRAW);
+	done(&res);
+
+	/* errors in [defaults] are reported once, at their line, for any number
+	 * of sessions */
+	res = parse("[defaults]\n"
+		    "on-down = drop\n"
+		    "hold-down = 1h\n"
+		    "route-prefixes = 10.0.0.1/8\n"
+		    "[session a]\ninterface = eth1\n"
+		    "local-address = 192.0.2.1\npeer-address = 192.0.2.2\n"
+		    "[session b]\ninterface = eth2\n"
+		    "local-address = 192.0.2.5\npeer-address = 192.0.2.6\n");
+	expect_counts(&res.rep, 3, 0);
+	assert_int_equal(res.r, -EINVAL);
+	expect_line(&res.rep, "edgebfd.conf:2: on-down: \"drop\" is not one of: withdraw demote "
+			      "none");
+	expect_line(&res.rep, "edgebfd.conf:3: hold-down: 1h is not a duration: unknown unit "
+			      "\"h\" (use us, ms or s)");
+	expect_line(&res.rep, "edgebfd.conf:4: route-prefixes: 10.0.0.1/8 has host bits set");
+	done(&res);
+}
+
+/* A route key set twice in a section is an error like any other key. */
+static void test_route_key_set_twice(void **state)
+{
+	(void)state;
+	expect_one_error(SESSION_S "route-tables = main\nroute-tables = 100\n",
+			 "edgebfd.conf:6: route-tables: set twice in this section (first at line "
+			 "5)");
+	expect_one_error("[defaults]\nroute-prefixes = 10.0.0.0/8\nroute-prefixes = ::/0\n"
+			 SESSION_S,
+			 "edgebfd.conf:3: route-prefixes: set twice in this section (first at "
+			 "line 2)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1535,6 +2127,18 @@ int main(void)
 		cmocka_unit_test(test_conf_load),
 		cmocka_unit_test(test_find_session),
 		cmocka_unit_test(test_same_identity),
+		cmocka_unit_test(test_route_builtin_defaults),
+		cmocka_unit_test(test_on_down),
+		cmocka_unit_test(test_route_tables),
+		cmocka_unit_test(test_route_protocols),
+		cmocka_unit_test(test_route_prefixes),
+		cmocka_unit_test(test_conf_routes_prefix),
+		cmocka_unit_test(test_demote_metric),
+		cmocka_unit_test(test_hold_down),
+		cmocka_unit_test(test_on_peer_admin_down),
+		cmocka_unit_test(test_state_directory),
+		cmocka_unit_test(test_route_keys_inherited),
+		cmocka_unit_test(test_route_key_set_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
