@@ -18,6 +18,7 @@ counts reads that ended before the deadline.
 """
 
 import ipaddress
+import json
 import os
 import re
 import signal
@@ -36,7 +37,9 @@ UP_S = 5.0
 # the daemon's realtime stamp of Up against our time.time()).
 TOL_S = 0.02
 
-CHANGES = {"deleted", "nexthop-removed", "demoted", "group-shrunk"}
+# state-file change kinds (routes-spec); "via-group": a route repaired by a
+# shrunk group, one line per route: route key hex, group id
+CHANGES = {"deleted", "nexthop-removed", "demoted", "group-shrunk", "via-group"}
 
 
 # --------------------------------------------------------------------------
@@ -166,7 +169,11 @@ def route_key(r):
                             for h in r["nexthops"]))
     else:
         hops = ((r.get("gateway"), r.get("dev"), 1),)
-    return (r.get("metric", 0), r.get("protocol"), r.get("nhid"), r.get("type", "unicast"), hops)
+    key = (r.get("metric", 0), r.get("protocol"), r.get("nhid"), r.get("type", "unicast"))
+    attrs = (r.get("prefsrc"), json.dumps(r.get("metrics"), sort_keys=True), r.get("scope"))
+    if attrs != (None, "null", None):  # only routes that have them carry them
+        key += (attrs,)
+    return key + (hops,)
 
 
 def v4_prefix(i):
@@ -250,7 +257,9 @@ def read_state_file_text(text):
         f"state file: change kinds {kinds}, the spec allows {sorted(CHANGES)} "
         f"({len(changes)} lines, e.g. {[c for c in changes if c[0] not in CHANGES][:1]})")
     for c in changes:
-        assert 2 <= len(c) <= 3, c
+        # <change> <hex> [<hex>]; a via-group line: <key hex> <group id>, and
+        # (not in routes-spec, written since d35d8af) the route's protocol
+        assert 2 <= len(c) <= (4 if c[0] == "via-group" else 3), c
         assert all(re.fullmatch(r"[0-9a-fA-F]+", h) for h in c[1:]), c
     return header, changes
 
@@ -277,6 +286,9 @@ def restore_after_hold_down(rl, restored, withdrawn, what, name="primary", resto
     restored/withdrawn are predicates that read for themselves; show() is
     what a failure prints (default: the lab family's main table)."""
     show = show or (lambda: {k: v for k, v in list(rl.table().items())[:6]})
+
+    def now(_):
+        return f"now {show()}, {rl.session(name).get('route_action')}"
     (restore_link or rl.links[0].restore)()
     s = rl.ours.wait_state(name, "up", up_timeout)
     t_up = up_time(s)
@@ -284,10 +296,9 @@ def restore_after_hold_down(rl, restored, withdrawn, what, name="primary", resto
     assert action["routes_affected"] > 0, action
     n = assert_stays(withdrawn, bool, t_up + hold_s - TOL_S,
                      f"{what}: still withdrawn until hold-down ({hold_s}s) after Up",
-                     describe=lambda _: f"now {show()}, {rl.session(name).get('route_action')}")
+                     describe=now)
     first, _ = poll_until(restored, bool, t_up + hold_s + 1.5 - time.time(),
-                          f"{what}: restored after hold-down",
-                          describe=lambda _: f"now {show()}, {rl.session(name).get('route_action')}")
+                          f"{what}: restored after hold-down", describe=now)
     print(f"{what}: Up at {t_up:.3f}; {n} reads still withdrawn; restored by "
           f"+{first.t_e - t_up:.3f}s after Up (hold-down {hold_s}s)")
     assert first.t_e >= t_up + hold_s - TOL_S
@@ -304,10 +315,13 @@ def check_clean(rl, name="primary"):
 # 1 and 3: ECMP, IPv4 and IPv6
 
 
-def ecmp_failover(rl, prefixes, label, after_down_budget=None):
+def ecmp_failover(rl, prefixes, label, after_down_budget=None, untouched=()):
     """Cut the primary; every prefix on the secondary only within Detection
     Time + 100 ms of the cut (or, with after_down_budget, that long after
-    the daemon's Down); restore after hold-down, not before."""
+    the daemon's Down); restore after hold-down, not before. The routes of
+    the dsts in untouched never change."""
+    kept = rl.table(only=set(untouched))
+    assert set(kept) == set(untouched), kept
     ours = rl.ours
     P1, P2 = rl.P(0), rl.P(1)
     only = set(prefixes)
@@ -349,12 +363,14 @@ def ecmp_failover(rl, prefixes, label, after_down_budget=None):
     budget = detect_s + 0.100
     if after_down_budget is not None:
         budget = t_down - t_cut + after_down_budget
-    report = (f"{label}: cut at 0; Down (daemon) +{(t_down - t_cut) * 1000:.1f} ms; "
-              f"last unrepaired read started +{((last_bad or t_cut) - t_cut) * 1000:.1f} ms; "
-              f"first repaired read {(first.t_s - t_cut) * 1000:.1f}-{(first.t_e - t_cut) * 1000:.1f} ms; "
+    def ms(t, since=t_cut):
+        return f"{(t - since) * 1000:.1f} ms"
+    report = (f"{label}: cut at 0; Down (daemon) +{ms(t_down)}; "
+              f"last unrepaired read started +{ms(last_bad or t_cut)}; "
+              f"first repaired read {ms(first.t_s)} to {ms(first.t_e)}; "
               f"ip monitor: {len(last)} prefixes changed, last "
-              + (f"+{(mon_done - t_cut) * 1000:.1f} ms ({(mon_done - t_down) * 1000:.1f} ms after Down)"
-                 if mon_done else "incomplete")
+              + (f"+{ms(mon_done)} ({ms(mon_done, t_down)} after Down)" if mon_done
+                 else "incomplete")
               + f"; budget {budget * 1000:.0f} ms")
     print(report)
     assert done - t_cut <= budget, report
@@ -362,6 +378,7 @@ def ecmp_failover(rl, prefixes, label, after_down_budget=None):
 
     s = wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=len(only))
     assert s["route_errors"] == 0, s
+    assert rl.table(only=set(untouched)) == kept
     assert rl.session("secondary")["route_action"] == "none"
     header, changes = read_state_file(ours.state_file("primary"))
     check_state_header(rl, header)
@@ -379,6 +396,7 @@ def ecmp_failover(rl, prefixes, label, after_down_budget=None):
         rl, restored=lambda: rl.table(only=only) == before,
         withdrawn=lambda: repaired(rl.table(only=only)), what=label)
     check_clean(rl)
+    assert rl.table(only=set(untouched)) == kept
 
 
 @pytest.mark.parametrize("n", [1000, 10000], ids=["1000", "10000"])
@@ -402,9 +420,17 @@ def test_ecmp_ipv6(lab, edgebfdd_factory, fam):
     rl = RouteLab(lab, edgebfdd_factory)
     rl.start(fam=fam)
     prefixes = [v6_prefix(i) for i in range(100)]
-    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {rl.P(0)} dev eth1 "
-                   f"nexthop via {rl.P(1)} dev eth2" for p in prefixes)
-    ecmp_failover(rl, prefixes, f"100 IPv6 ECMP ({'link-local' if fam == 'll' else 'global'})")
+    batch = [f"route add {p} proto bgp nexthop via {rl.P(0)} dev eth1 "
+             f"nexthop via {rl.P(1)} dev eth2" for p in prefixes]
+    untouched = []
+    if fam == "ll":
+        # A link-local gateway is the peer only on the session's interface:
+        # the primary peer's fe80:: address out of eth2 is someone else.
+        untouched = ["2001:db8:300::/64"]
+        batch.append(f"route add {untouched[0]} proto bgp via {rl.P(0)} dev eth2")
+    rl.ce.ip_batch(batch)
+    ecmp_failover(rl, prefixes, f"100 IPv6 ECMP ({'link-local' if fam == 'll' else 'global'})",
+                  untouched=untouched)
 
 
 # --------------------------------------------------------------------------
@@ -475,8 +501,43 @@ def test_nexthop_group_shrinks_once(lab, edgebfdd_factory):
     # route or group; <change> one of CHANGES)
     header, changes = read_state_file_text(state_text)
     check_state_header(rl, header)
-    assert changes and {c[0] for c in changes} == {"group-shrunk"}, (
-        f"{len(changes)} change lines, kinds {sorted({c[0] for c in changes})}: {changes[:3]}")
+    kinds = [c[0] for c in changes]
+    assert kinds.count("group-shrunk") == 1 and kinds.count("via-group") == 1000, (
+        f"{len(changes)} change lines, kinds {sorted(set(kinds))}: {changes[:3]}")
+    assert {c[2] for c in changes if c[0] == "via-group"} == {"10"}, changes[:3]
+
+
+def test_zebra_nexthop_group_not_modified(lab, edgebfdd_factory):
+    """A nexthop group owned by zebra (proto zebra) is never replaced: zebra
+    would revert it (README). The routes through it leave the dead path
+    another way, and come back through the group after hold-down."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.configure(fam=4)
+    prefixes = [v4_prefix(i) for i in range(100)]
+    only = set(prefixes)
+    rl.ce.ip_batch([f"nexthop add id 1 via {rl.P(0)} dev eth1 proto zebra",
+                    f"nexthop add id 2 via {rl.P(1)} dev eth2 proto zebra",
+                    "nexthop add id 10 group 1/2 proto zebra"]
+                   + [f"route add {p} nhid 10 proto bgp" for p in prefixes])
+    rl.start()
+    nexthops_before = rl.ce.nexthops()
+    before = rl.table(only=only)
+    second_only = [((rl.P(1), "eth2", 1),)]
+
+    def repaired():
+        t = rl.table(only=only)
+        return set(t) == only and all(hops_of(v) == second_only for v in t.values())
+    mon = RouteMonitor(lab, rl.ce, ("nexthop",))
+    rl.links[0].cut()
+    poll_until(repaired, bool, 3.0, "every route on the secondary only")
+    wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=100)
+    assert rl.ce.nexthops() == nexthops_before
+    nh_events = [t for _, t in mon.events() if re.match(r"^(Deleted )?id \d+", t)]
+    assert nh_events == [], nh_events
+    restore_after_hold_down(rl, restored=lambda: rl.table(only=only) == before,
+                            withdrawn=repaired, what="zebra group")
+    assert rl.ce.nexthops() == nexthops_before
+    check_clean(rl)
 
 
 # --------------------------------------------------------------------------
@@ -600,7 +661,11 @@ def test_restart_reconciles(lab, edgebfdd_factory, how):
     prefixes = [v4_prefix(i) for i in range(100)]
     rl.ce.ip_batch([f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
                     for p in prefixes]
-                   + [f"route add {PFX} via {P1} dev eth1 proto static metric 100"])
+                   + [f"route add {PFX} via {P1} dev eth1 proto static metric 100",
+                      # restored exactly: weights, source address, route metrics
+                      f"route add 10.150.0.0/24 proto bgp metric 20 src 192.0.2.1 mtu 1400 "
+                      f"nexthop via {P1} dev eth1 weight 3 nexthop via {P2} dev eth2 weight 1"])
+    prefixes.append("10.150.0.0/24")
     only = set(prefixes) | {PFX}
     rl.start()
     ours = rl.ours
@@ -614,10 +679,10 @@ def test_restart_reconciles(lab, edgebfdd_factory, how):
 
     rl.links[0].cut()
     wait_for(withdrawn, 3.0, message="routes withdrawn")
-    wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=101)
+    wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=102)
     path = ours.state_file("primary")
     header, changes = read_state_file(path)
-    assert sorted(c[0] for c in changes).count("nexthop-removed") == 100, changes[:3]
+    assert sorted(c[0] for c in changes).count("nexthop-removed") == 101, changes[:3]
     assert [c[0] for c in changes].count("deleted") == 1, changes[:3]
     with open(path) as f:
         saved = f.read()
@@ -902,6 +967,24 @@ def test_route_selection(lab, edgebfdd_factory, scope):
     check_clean(rl)
 
 
+def test_on_down_none(lab, edgebfdd_factory):
+    """on-down = none: the primary goes Down and nothing changes."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start(primary={"on_down": "none"})
+    P1, P2 = rl.P(0), rl.P(1)
+    rl.ce.ip_batch([f"route add {v4_prefix(0)} proto bgp nexthop via {P1} dev eth1 "
+                    f"nexthop via {P2} dev eth2",
+                    f"route add {PFX} via {P1} dev eth1 proto static metric 100"])
+    before = rl.table()
+    rl.links[0].cut()
+    rl.ours.wait_state("primary", "down", 2.0)
+    assert_stays(lambda: (rl.table(), rl.session()),
+                 lambda v: v[0] == before and v[1]["route_action"] == "none"
+                 and v[1]["routes_affected"] == 0,
+                 time.time() + 1.0, "on-down none: routes untouched")
+    assert not os.path.exists(rl.ours.state_file("primary"))
+
+
 def test_never_up_does_nothing(lab, edgebfdd_factory):
     """A session that never came Up takes no action: the primary's link is
     cut before edgebfdd starts; its routes stay while it is Down and when it
@@ -957,8 +1040,8 @@ def test_ctl_routes(lab, edgebfdd_factory):
         (PFX, 254, "static", 100, "deleted"),
     ], rows
     other = rl.ours.routes("secondary")
-    assert (other["session"], other["route_action"], other["routes"]) == ("secondary", "none", []), \
-        other
+    assert (other["session"], other["route_action"], other["routes"]) == \
+        ("secondary", "none", []), other
 
     text = rl.ours.ctl("routes", "primary")
     for word in ("10.100.0.0/24", PFX, "nexthop-removed", "deleted"):
