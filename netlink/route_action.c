@@ -460,11 +460,12 @@ static int flush(struct nl_batch *nl)
 /* Why a change did not happen (0: it did). */
 enum { FAIL_SKIPPED = 1, FAIL_GONE, FAIL_ERROR };
 
-/* The route or group was deleted, or re-added, by someone else meanwhile:
- * not worth a retry. */
-static bool vanished(int error)
+/* The route or group was deleted by someone else meanwhile, or, for a
+ * restore, re-added (EEXIST): not worth a retry. For an action, EEXIST is
+ * an error: a demoted copy would clash with a route already there. */
+static bool vanished(int error, bool restoring)
 {
-	return error == -ENOENT || error == -ESRCH || error == -EEXIST;
+	return error == -ENOENT || error == -ESRCH || (restoring && error == -EEXIST);
 }
 
 /*
@@ -478,6 +479,7 @@ static int send_requests(struct ra_engine *e, struct ra_record *rec, size_t from
 			 uint8_t *failed, struct ra_result *res, const char *what, queue_fn queue)
 {
 	struct failures f = { 0 };
+	bool restoring = queue != queue_change;
 	int r = 0;
 
 	nl_batch_begin(e->nl, on_error, &f);
@@ -491,7 +493,7 @@ static int send_requests(struct ra_engine *e, struct ra_record *rec, size_t from
 		uint32_t i = f.v[k].cookie & ~COOKIE_SECOND;
 		int error = f.v[k].error;
 
-		if (!vanished(error)) {
+		if (!vanished(error, restoring)) {
 			int failures;
 
 			r = queue(e->nl, &rec->changes[i], i, second);
@@ -502,8 +504,8 @@ static int send_requests(struct ra_engine *e, struct ra_record *rec, size_t from
 				continue;
 			error = f.v[f.n - 1].error;
 		}
-		failed[i - from] = vanished(error) ? FAIL_GONE : FAIL_ERROR;
-		if (vanished(error)) {
+		failed[i - from] = vanished(error, restoring) ? FAIL_GONE : FAIL_ERROR;
+		if (vanished(error, restoring)) {
 			res->gone++;
 		} else {
 			if (res->errors++ == 0)

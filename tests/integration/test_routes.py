@@ -593,6 +593,29 @@ def test_single_path(lab, edgebfdd_factory, action, fam):
     check_clean(rl)
 
 
+def test_netlink_error_is_counted_and_logged(lab, edgebfdd_factory):
+    """A request the kernel refuses is an error, not a silent no-op: with
+    on-down = demote, a route already sitting at the demoted metric makes
+    the re-add fail (EEXIST). It is retried once, then counted in
+    route_errors and logged with the route and errno; the original route
+    is left as it was (nothing half done)."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start(fam=4, primary={"on_down": "demote", "demote_metric": 5000})
+    P1, P2 = rl.P(0), rl.P(1)
+    rl.ce.ip_batch([f"route add {PFX4} via {P1} dev eth1 proto static metric 100",
+                    f"route add {PFX4} via {P2} dev eth2 proto static metric 5100"])
+    before = rl.table(only={PFX4})
+    assert len(before[PFX4]) == 2, before
+
+    rl.links[0].cut()
+    s = wait_json(rl, "primary", 3.0, state="down", route_errors=1)
+    assert s["routes_affected"] == 0 and s["route_action"] == "none", s
+    assert rl.table(only={PFX4}) == before
+    log = rl.ours.proc.log()
+    assert "failed twice" in log and PFX4 in log and "File exists" in log, log[-2000:]
+    assert not os.path.exists(rl.ours.state_file("primary"))
+
+
 # --------------------------------------------------------------------------
 # 5: link events
 
