@@ -833,6 +833,36 @@ def test_peer_admin_down(lab, edgebfdd_factory, policy):
     check_clean(rl)
 
 
+def test_watcher_resyncs_after_enobufs(lab, edgebfdd_factory):
+    """The kernel drops route notifications a full socket cannot take
+    (ENOBUFS). With edgebfdd stopped (SIGSTOP) a storm of 120,000 changes in
+    another table overflows its watcher, and only then does the owner put
+    the withdrawn route back: that notification is lost. After SIGCONT the
+    watcher must notice the loss, read all routes again, and find the route
+    back through the dead peer (routes_undone 1)."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start()
+    P1 = rl.P(0)
+    rl.ce.ip("route", "add", PFX, "via", P1, "dev", "eth1", "proto", "static", "metric", "100")
+    rl.links[0].cut()
+    wait_for(lambda: PFX not in rl.table(only={PFX}), 3.0, message="route withdrawn")
+    wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=1, routes_undone=0)
+
+    storm = [f"route add 10.{i // 65536}.{i // 256 % 256}.{i % 256}/32 dev eth2 table 100"
+             for i in range(60000)]
+    rl.ours.proc.send_signal(signal.SIGSTOP)
+    try:
+        rl.ce.ip_batch(storm)
+        rl.ce.ip_batch([line.replace("add", "del", 1) for line in storm])
+        rl.ce.ip("route", "add", PFX, "via", P1, "dev", "eth1", "proto", "static",
+                 "metric", "100")
+    finally:
+        rl.ours.proc.send_signal(signal.SIGCONT)
+    wait_for(lambda: "ENOBUFS" in rl.ours.proc.log(), 10.0,
+             message="the watcher reports lost notifications")
+    wait_json(rl, "primary", 10.0, routes_undone=1)
+
+
 # --------------------------------------------------------------------------
 # 8: the owner changed the route meanwhile
 
