@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 struct route_worker {
@@ -28,17 +27,8 @@ struct route_worker {
 	void *ctx;
 };
 
-static uint64_t monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static void run_job(struct route_worker *w, struct route_job *job)
 {
-	job->started_us = monotonic_us();
 	if (job->kind == ROUTE_JOB_ACT)
 		job->error = ra_act(w->engine, &job->target, &job->record, &job->result);
 	else if (job->kind == ROUTE_JOB_RESTORE)

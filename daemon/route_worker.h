@@ -36,7 +36,6 @@ struct route_job {
 	int error;                       /* of ra_act / ra_restore */
 	int save_error;                  /* of the state file */
 	uint64_t event_us;               /* CLOCK_MONOTONIC of what caused the job */
-	uint64_t started_us;
 };
 
 struct route_worker;
