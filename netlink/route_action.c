@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "nl_batch.h"
+#include "nl_neigh.h"
 #include "nl_nexthop.h"
 #include "route_index.h"
 
@@ -208,8 +209,63 @@ static bool hop_dead(const struct ra_target *t, int family, bool has_gw, const u
 {
 	if (!has_gw)
 		return t->ifindex && ifindex == t->ifindex;
-	return family == t->family && memcmp(gw, t->peer, nl_addr_len(family)) == 0 &&
-	       (!is_link_local(t) || ifindex == t->ifindex);
+	if (family != t->family)
+		return false;
+	if (memcmp(gw, t->peer, nl_addr_len(family)) == 0)
+		return !is_link_local(t) || ifindex == t->ifindex;
+	for (unsigned i = 0; i < t->n_peer_link_local; i++)
+		if (ifindex == t->ifindex && memcmp(gw, t->peer_link_local[i], 16) == 0)
+			return true;
+	return false;
+}
+
+/* ---- an IPv6 peer's link-local addresses -------------------------------- */
+
+#define NEIGHBOURS_MAX 256
+
+struct neighbours {
+	const struct ra_target *t;
+	struct nl_neigh peer;           /* the peer's own entry (lladdr_len 0: none) */
+	struct nl_neigh ll[NEIGHBOURS_MAX]; /* link-local neighbours on its link */
+	unsigned n_ll;
+};
+
+static void on_neigh(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct neighbours *nb = ctx;
+	struct nl_neigh n;
+
+	if (type != RTM_NEWNEIGH || nl_neigh_parse(payload, len, &n) < 0 ||
+	    n.family != AF_INET6 || n.ifindex != nb->t->ifindex || n.lladdr_len == 0)
+		return;
+	if (memcmp(n.dst, nb->t->peer, 16) == 0)
+		nb->peer = n;
+	else if (n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 && nb->n_ll < NEIGHBOURS_MAX)
+		nb->ll[nb->n_ll++] = n;
+}
+
+/* The link-local addresses that the neighbour table shows with the same
+ * link-layer address as t's global IPv6 peer, on its interface: the same
+ * router. (A failed neighbour entry has no link-layer address; detection
+ * takes about a second, well before a reachable entry fails.) */
+static void find_peer_link_locals(struct ra_engine *e, struct ra_target *t)
+{
+	struct neighbours *nb;
+
+	t->n_peer_link_local = 0;
+	if (t->family != AF_INET6 || is_link_local(t) || !t->ifindex)
+		return;
+	nb = calloc(1, sizeof(*nb));
+	if (!nb)
+		return;
+	nb->t = t;
+	if (nl_batch_dump(e->nl, RTM_GETNEIGH, AF_INET6, on_neigh, nb) == 0 && nb->peer.lladdr_len)
+		for (unsigned i = 0; i < nb->n_ll && t->n_peer_link_local < RA_PEER_LINK_LOCAL_MAX;
+		     i++)
+			if (nb->ll[i].lladdr_len == nb->peer.lladdr_len &&
+			    memcmp(nb->ll[i].lladdr, nb->peer.lladdr, nb->peer.lladdr_len) == 0)
+				memcpy(t->peer_link_local[t->n_peer_link_local++], nb->ll[i].dst, 16);
+	free(nb);
 }
 
 static bool nexthop_dead(const struct ra_target *t, const struct nl_nexthop *nh)
@@ -253,6 +309,7 @@ static bool route_selected(const struct ra_target *t, const struct nl_route *r)
 struct act {
 	struct ra_engine *e;
 	const struct ra_target *t;
+	struct ra_target target;  /* t, with the peer's link-local addresses */
 	struct ra_record *rec;
 	struct ra_result *res;
 	struct nexthops nhs;
@@ -632,7 +689,9 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	if (!a)
 		return -ENOMEM;
 	a->e = e;
-	a->t = t;
+	a->target = *t;
+	find_peer_link_locals(e, &a->target);
+	a->t = t = &a->target;
 	a->rec = rec;
 	a->res = res;
 	a->first_new = rec->n;

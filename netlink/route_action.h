@@ -45,11 +45,18 @@ struct ra_record {
 	size_t n, cap;
 };
 
+#define RA_PEER_LINK_LOCAL_MAX 4
+
 /* Which routes go through a session, and what to do to them. */
 struct ra_target {
 	uint8_t family;
 	uint8_t peer[16];
 	unsigned ifindex;          /* 0: the interface is gone */
+	/* An IPv6 peer's link-local addresses on ifindex: BGP often installs
+	 * routes via the peer's link-local next hop although the session
+	 * runs between global addresses. ra_act finds them itself. */
+	uint8_t peer_link_local[RA_PEER_LINK_LOCAL_MAX][16];
+	unsigned n_peer_link_local;
 	enum conf_on_down on_down; /* withdraw or demote */
 	struct conf_routes routes;
 };

@@ -433,6 +433,45 @@ def test_ecmp_ipv6(lab, edgebfdd_factory, fam):
                   untouched=untouched)
 
 
+def test_ipv6_routes_via_peer_link_local(lab, edgebfdd_factory):
+    """IPv6 sessions between global addresses, routes through the peers'
+    link-local addresses (what bgpd installs when the peer announces a
+    link-local next hop): the primary's path goes, the secondary's stays,
+    and the ECMP routes come back after hold-down. edgebfdd knows the
+    primary's link-local address as the one with the same MAC in the
+    neighbour table."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start(fam=6)
+    L1, L2 = rl.peer_addr(0, "ll"), rl.peer_addr(1, "ll")
+    for ll, dev in ((L1, "eth1"), (L2, "eth2")):
+        # talk to the link-local address (a BGP speaker would): the kernel
+        # resolves it by neighbour discovery
+        def resolved():
+            rl.ce.run(["python3", "-c", "import socket; socket.socket(socket.AF_INET6, "
+                       f"socket.SOCK_DGRAM).sendto(b'x', ('{ll}', 9, 0, "
+                       f"socket.if_nametoindex('{dev}')))"])
+            return any(n.get("dst") == ll and n.get("lladdr")
+                       for n in rl.ce.ip_json("-6", "neigh", "show", "dev", dev))
+        wait_for(resolved, 5.0, interval=0.2, message=f"{ll} resolved on {dev}")
+    prefixes = [v6_prefix(i) for i in range(20)]
+    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {L1} dev eth1 nexthop via {L2} dev eth2"
+                   for p in prefixes)
+    only = set(prefixes)
+    before = rl.table(only=only)
+    assert all(hops_of(v) == [tuple(sorted(((L1, "eth1", 1), (L2, "eth2", 1))))]
+               for v in before.values()), before
+
+    def secondary_only():
+        t = rl.table(only=only)
+        return set(t) == only and all(hops_of(v) == [((L2, "eth2", 1),)] for v in t.values())
+
+    rl.links[0].cut()
+    wait_for(secondary_only, 2.0, message="the primary's link-local path removed")
+    restore_after_hold_down(rl, lambda: rl.table(only=only) == before, secondary_only,
+                            "IPv6 via link-local next hops")
+    check_clean(rl)
+
+
 # --------------------------------------------------------------------------
 # 2: kernel nexthop objects
 
