@@ -1,8 +1,9 @@
 /*
  * frr_bfdd.h - read FRR bfdd's session states (the engine "frr-bfdd"): the
- * control socket of FRR up to 8.x (bfdd.sock), and, for releases without
- * it, the output of "show bfd peers json". Pure: no I/O, no clock, no log;
- * frr_bfdd_client.h does the socket.
+ * messages of its control socket bfdd.sock (FRR 8.4, Debian 12, has it;
+ * later releases dropped it) and the output of "show bfd peers json", the
+ * fallback. Pure: no I/O, no clock, no log; frr_bfdd_client.h does the
+ * socket.
  *
  * Control socket (FRR 8.4 bfdd/bfdctl.h and control.c; checked against a
  * running bfdd 8.4.4): a SOCK_STREAM Unix socket, by default
