@@ -189,6 +189,31 @@ def hops_of(keys):
     return [k[-1] for k in keys]
 
 
+def ecmp_lines(prefixes, g1, g2, verb="add"):
+    """ip -batch lines: each prefix proto bgp over g1 dev eth1 and g2 dev eth2."""
+    return [f"route {verb} {p} proto bgp nexthop via {g1} dev eth1 nexthop via {g2} dev eth2"
+            for p in prefixes]
+
+
+def start_with_ecmp(rl, n=10):
+    """Start the lab with n IPv4 prefixes over both peers. Returns the
+    prefixes, the table of them, and a check: all on the secondary only."""
+    rl.start()
+    prefixes = [v4_prefix(i) for i in range(n)]
+    rl.ce.ip_batch(ecmp_lines(prefixes, rl.P(0), rl.P(1)))
+    return prefixes, rl.table(only=set(prefixes)), only_via(rl, prefixes, rl.P(1), "eth2")
+
+
+def only_via(rl, prefixes, gw, dev):
+    """A check: every one of prefixes is installed, with the single path gw dev."""
+    only = set(prefixes)
+
+    def check():
+        t = rl.table(only=only)
+        return set(t) == only and all(hops_of(v) == [((gw, dev, 1),)] for v in t.values())
+    return check
+
+
 # --------------------------------------------------------------------------
 # timing
 
@@ -454,16 +479,12 @@ def test_ipv6_routes_via_peer_link_local(lab, edgebfdd_factory):
                        for n in rl.ce.ip_json("-6", "neigh", "show", "dev", dev))
         wait_for(resolved, 5.0, interval=0.2, message=f"{ll} resolved on {dev}")
     prefixes = [v6_prefix(i) for i in range(20)]
-    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {L1} dev eth1 nexthop via {L2} dev eth2"
-                   for p in prefixes)
+    rl.ce.ip_batch(ecmp_lines(prefixes, L1, L2))
     only = set(prefixes)
     before = rl.table(only=only)
     assert all(hops_of(v) == [tuple(sorted(((L1, "eth1", 1), (L2, "eth2", 1))))]
                for v in before.values()), before
-
-    def secondary_only():
-        t = rl.table(only=only)
-        return set(t) == only and all(hops_of(v) == [((L2, "eth2", 1),)] for v in t.values())
+    secondary_only = only_via(rl, prefixes, L2, "eth2")
 
     rl.links[0].cut()
     wait_for(secondary_only, 2.0, message="the primary's link-local path removed")
@@ -956,17 +977,9 @@ def test_owner_withdraw_during_outage_is_not_undone(lab, edgebfdd_factory):
     write identical to the route in place would be invisible: the kernel
     reports no change.)"""
     rl = RouteLab(lab, edgebfdd_factory)
-    rl.start()
-    P1, P2 = rl.P(0), rl.P(1)
-    prefixes = [v4_prefix(i) for i in range(10)]
-    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-                   for p in prefixes)
+    prefixes, _, secondary_only = start_with_ecmp(rl)
     only = set(prefixes)
-
-    def secondary_only():
-        t = rl.table(only=only)
-        return set(t) == only and all(hops_of(v) == [((P2, "eth2", 1),)] for v in t.values())
-
+    P2 = rl.P(1)
     rl.links[0].cut()
     wait_for(secondary_only, 3.0, message="routes repaired")
     owners = rl.table(only=only)
@@ -1013,18 +1026,9 @@ def test_down_again_after_owner_put_dead_peer_back(lab, edgebfdd_factory):
     again before the hold-down ends: the routes must be repaired again, and
     restored to the owner's ECMP routes once the primary is back for good."""
     rl = RouteLab(lab, edgebfdd_factory)
-    rl.start()
-    P1, P2 = rl.P(0), rl.P(1)
-    prefixes = [v4_prefix(i) for i in range(10)]
-    add = [f"route replace {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-           for p in prefixes]
-    rl.ce.ip_batch(add)
+    prefixes, before, secondary_only = start_with_ecmp(rl)
     only = set(prefixes)
-    before = rl.table(only=only)
-
-    def secondary_only():
-        t = rl.table(only=only)
-        return set(t) == only and all(hops_of(v) == [((P2, "eth2", 1),)] for v in t.values())
+    add = ecmp_lines(prefixes, rl.P(0), rl.P(1), verb="replace")
 
     rl.links[0].cut()
     wait_for(secondary_only, 3.0, message="routes repaired")
@@ -1065,17 +1069,8 @@ def test_flap_restarts_hold_down(lab, edgebfdd_factory):
     """Up, then Down again 1 s into the 2 s hold-down, then Up: the routes
     come back hold-down after the LAST Up."""
     rl = RouteLab(lab, edgebfdd_factory)
-    rl.start()
-    P1, P2 = rl.P(0), rl.P(1)
-    prefixes = [v4_prefix(i) for i in range(10)]
-    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-                   for p in prefixes)
+    prefixes, before, withdrawn = start_with_ecmp(rl)
     only = set(prefixes)
-    before = rl.table(only=only)
-
-    def withdrawn():
-        t = rl.table(only=only)
-        return set(t) == only and all(hops_of(v) == [((P2, "eth2", 1),)] for v in t.values())
 
     rl.links[0].cut()
     wait_for(withdrawn, 3.0, message="routes withdrawn")
