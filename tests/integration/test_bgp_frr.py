@@ -304,6 +304,24 @@ def test_unknown_neighbor_is_an_error_in_edgebfdctl(express):
     assert b["bgp_state"] is None, b
 
 
+def test_warning_when_bfd_never_answers_but_bgp_is_established(express):
+    er, ours = express("reset", start=False, bfd_unanswered_warning="1s")
+    # MSEE2 runs no BFD for the CE: the peering has BGP without BFD
+    er.msee_frr[1].remove_peer(er.CE_ADDR[1])
+    ours.start()
+    ours.wait_state(PRIMARY, "up", 10.0)
+    # bgpd is read every 10 s: the first read after 1 s warns
+    b = wait_for(lambda: (lambda b: b if b["bfd_unanswered"] else None)(ours.bgp(SECONDARY)),
+                 13.0, message=lambda: f"the warning ({ours.bgp(SECONDARY)})")
+    assert b["bgp_state"] == "Established", b
+    assert not ours.bgp(PRIMARY)["bfd_unanswered"]
+    log = ours.proc.log()
+    assert "BFD is probably not enabled on this peering" in log, log[-2000:]
+    assert "before August 2018 need a peering reset" in log
+    assert log.count("BFD peer has never answered") == 1  # once per episode
+    assert "warning: BGP is Established but BFD has never answered" in ours.ctl("sessions")
+
+
 # --------------------------------------------------------------------------
 # timers
 
