@@ -60,6 +60,8 @@ static int parse_vty_timeout(const char *value, void *field, char *err, size_t e
 static int parse_bgp_action(const char *value, void *field, char *err, size_t err_len);
 static int parse_bgp_timer(const char *value, void *field, char *err, size_t err_len);
 static int parse_unanswered_warning(const char *value, void *field, char *err, size_t err_len);
+static int parse_engine(const char *value, void *field, char *err, size_t err_len);
+static int parse_poll_interval(const char *value, void *field, char *err, size_t err_len);
 
 #define SESSION_FIELD(f) offsetof(struct conf_session, f)
 
@@ -89,6 +91,9 @@ static const struct conf_key keys[] = {
 	  SESSION_FIELD(routes.hold_down_us) },
 	{ "on-peer-admin-down", IN_DEFAULTS | IN_SESSION, parse_peer_admin_down,
 	  SESSION_FIELD(routes.act_on_peer_admin_down) },
+	{ "engine", IN_DAEMON, parse_engine, offsetof(struct conf, engine) },
+	{ "frr-bfdd-poll-interval", IN_DAEMON, parse_poll_interval,
+	  offsetof(struct conf, frr_bfdd_poll_us) },
 	{ "frr-vty-dir", IN_DAEMON, parse_vty_dir, offsetof(struct conf, frr_vty_dir) },
 	{ "frr-vty-timeout", IN_DAEMON, parse_vty_timeout,
 	  offsetof(struct conf, frr_vty_timeout_us) },
@@ -588,6 +593,37 @@ static int parse_vty_timeout(const char *value, void *field, char *err, size_t e
 		return -EINVAL;
 	if (us < BFD_USEC_PER_MSEC || us > 60 * BFD_USEC_PER_SEC) {
 		snprintf(err, err_len, "%s is out of range (1ms to 60s)", value);
+		return -EINVAL;
+	}
+	*(uint64_t *)field = us;
+	return 0;
+}
+
+/* engine: who runs the BFD sessions (engine_frr.h). */
+static int parse_engine(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = {
+		[CONF_ENGINE_EDGEBFDD] = "edgebfdd", [CONF_ENGINE_FRR_BFDD] = "frr-bfdd",
+	};
+	unsigned i = 0;
+
+	if (parse_choice(value, names, 2, &i, err, err_len) < 0)
+		return -EINVAL;
+	*(enum conf_engine *)field = (enum conf_engine)i;
+	return 0;
+}
+
+/* frr-bfdd-poll-interval: how often the frr-bfdd engine reads "show bfd
+ * peers json" while bfdd's control socket cannot be used. Each read is a
+ * vty conversation with bfdd: not faster than 100 ms. */
+static int parse_poll_interval(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us < 100 * BFD_USEC_PER_MSEC || us > 60 * BFD_USEC_PER_SEC) {
+		snprintf(err, err_len, "%s is out of range (100ms to 60s)", value);
 		return -EINVAL;
 	}
 	*(uint64_t *)field = us;
@@ -1211,6 +1247,7 @@ int conf_parse(const char *text, const char *source, struct conf **out,
 		 CONF_DEFAULT_STATE_DIRECTORY);
 	snprintf(p.conf->frr_vty_dir, sizeof(p.conf->frr_vty_dir), "%s", CONF_DEFAULT_FRR_VTY_DIR);
 	p.conf->frr_vty_timeout_us = 5 * BFD_USEC_PER_SEC;
+	p.conf->frr_bfdd_poll_us = BFD_USEC_PER_SEC;
 	syntax_line = ini_parse_stream(read_line, &p, on_key, &p);
 	if (syntax_line > 0)
 		ERROR(&p, (unsigned)syntax_line, "syntax",

@@ -84,6 +84,13 @@ static inline bool conf_routes_protocol(const struct conf_routes *routes, uint8_
 bool conf_routes_prefix(const struct conf_routes *routes, int family, const void *addr,
 			unsigned len);
 
+/* Who runs the BFD sessions: edgebfdd itself, or FRR's bfdd, whose
+ * sessions edgebfdd follows (engine_frr.h). */
+enum conf_engine {
+	CONF_ENGINE_EDGEBFDD,
+	CONF_ENGINE_FRR_BFDD,
+};
+
 /* What a session's Down does to its BGP neighbor in FRR's bgpd. */
 enum conf_bgp_action {
 	CONF_BGP_RESET,    /* clear bgp NEIGHBOR */
@@ -118,6 +125,8 @@ struct conf_session {
 struct conf {
 	char control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char state_directory[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* route state files */
+	enum conf_engine engine;                /* engine: edgebfdd */
+	uint64_t frr_bfdd_poll_us;              /* frr-bfdd-poll-interval: 1s */
 	char frr_vty_dir[CONF_FRR_VTY_DIR_MAX]; /* where FRR's bgpd.vty is */
 	uint64_t frr_vty_timeout_us;            /* for each conversation with bgpd */
 	struct conf_session *sessions;

@@ -348,7 +348,7 @@ void bgp_neighbor_read(struct bgp_neighbor *n)
 		return;
 	warn_us = s->conf.bgp.unanswered_warning_us;
 	now = daemon_now_us(s->daemon);
-	silent = warn_us && s->last_rx_monotonic_us == 0 && now - s->bgp.created_us >= warn_us &&
+	silent = warn_us && !s->answered && now - s->bgp.created_us >= warn_us &&
 		 strcmp(n->bgpd.state, "Established") == 0;
 	if (silent && !s->bgp.unanswered)
 		log_warning("%s: Established in bgpd, but the BFD peer has never answered in %" PRIu64
@@ -357,6 +357,6 @@ void bgp_neighbor_read(struct bgp_neighbor *n)
 			    n->label, (now - s->bgp.created_us) / 1000000);
 	else if (!silent && s->bgp.unanswered)
 		log_info("%s: the BFD warning is over (%s)", n->label,
-			 s->last_rx_monotonic_us ? "BFD answers" : "BGP is not Established");
+			 s->answered ? "BFD answers" : "BGP is not Established");
 	s->bgp.unanswered = silent;
 }

@@ -17,6 +17,7 @@
 #include <systemd/sd-event.h>
 
 #include "daemon.h"
+#include "engine_frr.h"
 #include "sessions.h"
 #include "status.h"
 
@@ -202,6 +203,9 @@ static struct json_object *run_session_command(struct daemon *d, char *name, cha
 		return error_json("no session named \"%s\"", name);
 	if (strcmp(action, "disable") != 0 && strcmp(action, "enable") != 0)
 		return error_json("unknown action \"%s\" (disable or enable)", action);
+	if (engine_frr_active(d))
+		return error_json("engine frr-bfdd: FRR's bfdd runs session \"%s\"; shut it there",
+				  name);
 	log_notice("session %s: %sd by the operator", name, action);
 	daemon_session_admin_down(s, action[0] == 'd');
 	ok = json_object_new_object();

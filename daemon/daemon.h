@@ -9,6 +9,7 @@
  *   links.c      interface events: carrier loss is Path Down at once
  *   reload.c     applying a new config without flapping unchanged sessions
  *   control.c    the control socket that edgebfdctl talks to
+ *   engine_frr.c engine = frr-bfdd: the sessions follow FRR bfdd's peers
  *   routes.c     route actions on Down and restore after hold-down, run by
  *                the thread of route_worker.c; route_watch.c notices
  *                owners putting repaired routes back; route_state.c
@@ -34,6 +35,7 @@
 
 struct bgp_neighbor;
 struct control;
+struct engine_frr;
 struct daemon_session;
 struct nl_link_monitor;
 struct route_watch;
@@ -56,6 +58,8 @@ struct daemon {
 
 	struct nl_link_monitor *links;
 	sd_event_source *links_source;
+
+	struct engine_frr *engine_frr;    /* engine = frr-bfdd */
 
 	struct route_worker *route_worker;
 	struct route_watch *route_watch;

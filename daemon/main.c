@@ -17,6 +17,7 @@
 #include "bgp.h"
 #include "control.h"
 #include "daemon.h"
+#include "engine_frr.h"
 #include "routes.h"
 
 static void usage(FILE *out)
@@ -128,6 +129,7 @@ static int on_sigterm(sd_event_source *source, const struct signalfd_siginfo *si
 	(void)source;
 	log_notice("signal %u: sending AdminDown on every session and stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
+	engine_frr_stop(d);
 	routes_stop(d);
 	bgp_stop(d);
 	daemon_stop_sessions(d);
@@ -193,7 +195,8 @@ static int run(struct daemon *d)
 	/* Pings the systemd watchdog when WatchdogSec= is set. */
 	sd_event_set_watchdog(d->event, true);
 
-	r = rx_start(d);
+	/* With engine = frr-bfdd, bfdd owns the BFD ports. */
+	r = engine_frr_active(d) ? 0 : rx_start(d);
 	if (r < 0)
 		return log_error_errno(r, "cannot open the BFD receive sockets");
 	r = links_start(d);
@@ -209,8 +212,13 @@ static int run(struct daemon *d)
 	if (r < 0)
 		return r;
 	bgp_start(d);
-	sd_notifyf(0, "READY=1\nSTATUS=%zu sessions", d->n_sessions);
-	log_notice("edgebfdd %s running with %s", EDGEBFD_VERSION, d->conf_path);
+	r = engine_frr_start(d);
+	if (r < 0)
+		return r;
+	sd_notifyf(0, "READY=1\nSTATUS=%zu sessions%s", d->n_sessions,
+		   engine_frr_active(d) ? " followed in FRR bfdd" : "");
+	log_notice("edgebfdd %s running with %s%s", EDGEBFD_VERSION, d->conf_path,
+		   engine_frr_active(d) ? " (engine frr-bfdd: FRR's bfdd runs the sessions)" : "");
 	return sd_event_loop(d->event);
 }
 
@@ -241,6 +249,7 @@ int main(int argc, char **argv)
 
 	r = run(&d);
 
+	engine_frr_stop(&d);
 	routes_stop(&d);
 	bgp_stop(&d);
 	daemon_stop_sessions(&d);

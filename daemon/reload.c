@@ -63,6 +63,12 @@ int daemon_reload(struct daemon *d)
 			  d->conf_path, r == -ENOMEM ? "out of memory" : "errors");
 		return r;
 	}
+	if (conf->engine != d->conf->engine) {
+		log_error("%s: engine: cannot change while edgebfdd runs (restart it); the running "
+			  "configuration stays in force", d->conf_path);
+		conf_free(conf);
+		return -EINVAL;
+	}
 	n = conf->n_sessions;
 	next = calloc(n ? n : 1, sizeof(*next));
 	fresh = calloc(n ? n : 1, sizeof(*fresh));

@@ -89,6 +89,7 @@ static void handle_packet(struct daemon *d, const struct rx_packet *pkt)
 	s->packets_rx++;
 	s->last_rx_realtime_us = daemon_realtime_us(d);
 	s->last_rx_monotonic_us = daemon_now_us(d);
+	s->answered = true;
 	daemon_session_apply(s, &out);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "engine_frr.h"
 #include "transport.h"
 
 /* 1 us: sd-event's default accuracy of 0 means 250 ms of coalescing, which
@@ -169,6 +170,13 @@ int daemon_session_new(struct daemon *d, const struct conf_session *conf, uint32
 		free(s);
 		return r;
 	}
+	if (engine_frr_active(d)) {
+		/* FRR's bfdd runs this session: no timer, no socket. */
+		sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
+		s->ifindex = if_nametoindex(conf->ifname);
+		*out = s;
+		return 0;
+	}
 	sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
 	/* Learn the interface now, so packets can be matched before we send. */
 	r = ensure_socket(s);
@@ -205,7 +213,8 @@ void daemon_session_update(struct daemon_session *s, const struct conf_session *
 		log_info("session %s: renamed %s", old_name, conf->name);
 		routes_session_renamed(s, old_name);
 	}
-	if (bfd_session_set_params(&s->bfd, &conf->params, daemon_now_us(s->daemon), &out) == 0)
+	if (!engine_frr_active(s->daemon) &&
+	    bfd_session_set_params(&s->bfd, &conf->params, daemon_now_us(s->daemon), &out) == 0)
 		daemon_session_apply(s, &out);
 }
 
@@ -217,6 +226,10 @@ void daemon_session_link_changed(struct daemon_session *s, unsigned ifindex, boo
 	if (s->tx_fd >= 0 && ifindex != s->ifindex) {
 		close_socket(s);
 		s->ifindex = ifindex;
+	}
+	if (engine_frr_active(s->daemon)) {
+		s->ifindex = ifindex; /* bfdd sees the link go down itself */
+		return;
 	}
 	if (usable)
 		return;
@@ -239,7 +252,7 @@ void daemon_session_goodbye(struct daemon_session *s)
 {
 	struct bfd_output out;
 
-	if (s->bfd.state == BFD_STATE_ADMIN_DOWN)
+	if (s->bfd.state == BFD_STATE_ADMIN_DOWN || engine_frr_active(s->daemon))
 		return; /* the peer was told when it was disabled */
 	bfd_session_set_admin_down(&s->bfd, true, daemon_now_us(s->daemon), &out);
 	daemon_session_apply(s, &out);
@@ -249,4 +262,28 @@ void daemon_session_goodbye(struct daemon_session *s)
 	 * check only if the first arrived). */
 	if (out.packet_len)
 		send_packet(s, out.packet, out.packet_len);
+}
+
+void daemon_session_follow(struct daemon_session *s, enum bfd_state state, enum bfd_diag diag,
+			   enum bfd_diag remote_diag)
+{
+	struct bfd_output out = { .next_deadline_us = BFD_USEC_NEVER };
+
+	s->bfd.local_diag = diag;
+	s->bfd.remote_diag = remote_diag;
+	if (state == BFD_STATE_UP)
+		s->answered = true;
+	if (state == s->bfd.state)
+		return;
+	out.has_event = true;
+	out.event = (struct bfd_event){
+		.old_state = s->bfd.state, .new_state = state, .diag = diag,
+		/* bfdd 8.4 reports no remote state: the peer's diag is all
+		 * that tells its AdminDown (RFC 5880 diag 7) from a failure. */
+		.peer_admin_down = state == BFD_STATE_DOWN && remote_diag == BFD_DIAG_ADMIN_DOWN,
+	};
+	s->bfd.state = state;
+	s->bfd.remote_state = state == BFD_STATE_UP ? BFD_STATE_UP
+			      : out.event.peer_admin_down ? BFD_STATE_ADMIN_DOWN : BFD_STATE_DOWN;
+	daemon_session_apply(s, &out);
 }

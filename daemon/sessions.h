@@ -37,6 +37,7 @@ struct daemon_session {
 	uint64_t last_rx_realtime_us;     /* 0: nothing received yet */
 	uint64_t last_rx_monotonic_us;
 	bool peer_admin_down;       /* the last Down was the peer's AdminDown */
+	bool answered;              /* the peer has ever answered (a packet; frr-bfdd: Up) */
 
 	struct daemon_session *next_by_discr; /* index chains */
 	struct daemon_session *next_by_peer;
@@ -68,6 +69,11 @@ void daemon_session_link_changed(struct daemon_session *s, unsigned ifindex, boo
 
 /* Operator AdminDown (true) or back in service (false). */
 void daemon_session_admin_down(struct daemon_session *s, bool down);
+
+/* engine = frr-bfdd: FRR's bfdd reports this session's state (its diag
+ * and the peer's); a change acts as one of libbfd's would. */
+void daemon_session_follow(struct daemon_session *s, enum bfd_state state, enum bfd_diag diag,
+			   enum bfd_diag remote_diag);
 
 /* Before a session goes away (SIGTERM, removed from the config): tell the
  * peer it is AdminDown (RFC 5880 6.8.16), so the peer does not take our

@@ -6,6 +6,7 @@
 
 #include "bgp.h"
 #include "daemon.h"
+#include "engine_frr.h"
 #include "rtnames.h"
 #include "sessions.h"
 #include "transport.h"
@@ -56,6 +57,8 @@ struct json_object *status_session(const struct daemon_session *s)
 	    json_object_new_string(transport_addr_str(&s->conf.local, local, sizeof(local))));
 	add(o, "peer_address",
 	    json_object_new_string(transport_addr_str(&s->conf.peer, peer, sizeof(peer))));
+	add(o, "engine", json_object_new_string(engine_frr_active(s->daemon) ? "frr-bfdd"
+									    : "edgebfdd"));
 	add(o, "state", json_object_new_string(bfd_state_name(b->state)));
 	add(o, "remote_state", json_object_new_string(bfd_state_name(b->remote_state)));
 	add(o, "local_diag", json_object_new_string(bfd_diag_name(b->local_diag)));

@@ -2183,6 +2183,30 @@ static void test_bgp_values_rejected(void **state)
 			     "belongs in [daemon])");
 }
 
+static void test_engine_keys(void **state)
+{
+	struct result res = parse(SESSION_S);
+
+	(void)state;
+	assert_int_equal(res.r, 0);
+	assert_int_equal(res.conf->engine, CONF_ENGINE_EDGEBFDD);
+	assert_int_equal(res.conf->frr_bfdd_poll_us, 1000000);
+	done(&res);
+	res = parse("[daemon]\nengine = frr-bfdd\nfrr-bfdd-poll-interval = 250ms\n" SESSION_S);
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(res.conf->engine, CONF_ENGINE_FRR_BFDD);
+	assert_int_equal(res.conf->frr_bfdd_poll_us, 250000);
+	done(&res);
+	expect_one_error("[daemon]\nengine = bird\n",
+			 "edgebfd.conf:2: engine: \"bird\" is not one of: edgebfdd frr-bfdd");
+	expect_one_error("[daemon]\nfrr-bfdd-poll-interval = 50ms\n",
+			 "edgebfd.conf:2: frr-bfdd-poll-interval: 50ms is out of range (100ms to "
+			 "60s)");
+	expect_session_error("engine = frr-bfdd",
+			     "edgebfd.conf:5: engine: not allowed in [session NAME] (it belongs in "
+			     "[daemon])");
+}
+
 /* SESSION_S with a BGP neighbor (line 5) and the timer lines 6-7. */
 static void expect_timer_error(const char *line6, const char *line7, const char *line)
 {
@@ -2274,6 +2298,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_engine_keys),
 		cmocka_unit_test(test_bgp_builtin_defaults),
 		cmocka_unit_test(test_bgp_keys),
 		cmocka_unit_test(test_bgp_values_rejected),

@@ -429,12 +429,12 @@ class FrrInstance:
             if os.path.basename(d) == self.name and self.name.startswith("ebt"):
                 shutil.rmtree(d, ignore_errors=True)
 
-    def _daemon(self, daemon):
+    def _daemon(self, daemon, extra=()):
         argv = [os.path.join(FRR_DIR, daemon), "-N", self.name, "-P", "0",
-                "--log", "stdout", "--log-level", "debugging"]
+                "--log", "stdout", "--log-level", "debugging"] + list(extra)
         return self.lab.spawn(f"{self.name}-{daemon}", self.ns, argv)
 
-    def start(self, timeout=10.0):
+    def start(self, timeout=10.0, bfdd_args=()):
         self._mkdirs()
         # bfdd learns interfaces (ifindex, addresses) from zebra: without
         # zebra a peer with "interface X" never comes up.
@@ -442,7 +442,7 @@ class FrrInstance:
         wait_for(lambda: os.path.exists(os.path.join(self.rundir, "zserv.api"))
                  and self._vtysh_ok("show interface brief"),
                  timeout, message=f"zebra {self.name} up", interval=0.05)
-        self.bfdd = self._daemon("bfdd")
+        self.bfdd = self._daemon("bfdd", bfdd_args)
         wait_for(lambda: self._check_alive() and isinstance(self.peers(), list),
                  timeout, message=f"bfdd {self.name} answering", interval=0.05)
         return self
