@@ -36,6 +36,8 @@ struct session_bgp {
 	sd_event_source *hold_down;    /* armed while Up after a shutdown */
 	uint64_t created_us;           /* CLOCK_MONOTONIC, for the unanswered warning */
 	bool unanswered;               /* warned: BFD never answered, BGP Established */
+	int after_routes;              /* enum bgp_op to run once the route action is done */
+	uint64_t down_us;              /* CLOCK_MONOTONIC of the Down it answers */
 };
 
 /* A new session (nothing runs before bgp_start or bgp_reloaded). */
@@ -43,6 +45,10 @@ void bgp_session_init(struct daemon_session *s);
 
 /* A state change of session s (from daemon_session_apply). */
 void bgp_session_event(struct daemon_session *s, const struct bfd_event *ev);
+
+/* The route action of session s (started by the same Down) is done: run
+ * the BGP action that waited for it. */
+void bgp_routes_repaired(struct daemon_session *s);
 
 /* Session s leaves the config (reload): un-shut its neighbor if edgebfdd
  * shut it. */

@@ -53,12 +53,13 @@ static void on_peer(const struct frr_bfdd_peer_event *ev, void *userdata)
 	struct daemon_session *s = find_session(f->d, ev);
 
 	if (!s) {
-		char peer[INET6_ADDRSTRLEN];
+		if (ev->state == BFD_STATE_UP && log_ratelimit_ok(&f->log, daemon_now_us(f->d))) {
+			char peer[INET6_ADDRSTRLEN];
 
-		if (ev->state == BFD_STATE_UP && log_ratelimit_ok(&f->log, daemon_now_us(f->d)))
 			log_info("frr-bfdd: bfdd's peer %s%s%s is no configured session",
 				 transport_addr_str(&ev->peer, peer, sizeof(peer)),
 				 ev->ifname[0] ? " on " : "", ev->ifname);
+		}
 		return;
 	}
 	daemon_session_follow(s, ev->state, ev->diag, ev->remote_diag);

@@ -16,8 +16,8 @@
 
 #include "frr_bfdd.h"
 
-#define FRR_BFDD_RETRY_MIN_US (100 * 1000ULL)
-#define FRR_BFDD_RETRY_MAX_US (5 * 1000 * 1000ULL)
+#define FRR_BFDD_RETRY_MIN_US 100000ULL    /* 100 ms */
+#define FRR_BFDD_RETRY_MAX_US 5000000ULL   /* 5 s */
 
 /* What the client tells its owner, always from the event loop. A callback
  * must not stop the client. */

@@ -231,13 +231,12 @@ static void call_finish(struct frr_vty_call *c)
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct frr_vty_call *c = userdata;
-	int r;
 
 	(void)fd;
 	(void)revents;
 	exchange_step(&c->x);
 	if (!c->x.done) {
-		r = sd_event_source_set_io_events(s, exchange_wants_write(&c->x) ? EPOLLOUT
+		int r = sd_event_source_set_io_events(s, exchange_wants_write(&c->x) ? EPOLLOUT
 										 : EPOLLIN);
 		if (r < 0)
 			exchange_finish(&c->x, r, -1);

@@ -27,21 +27,18 @@ void route_state_owner_of(const struct conf_session *conf, struct route_state_ow
 static void put_hex(FILE *f, const uint8_t *p, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
-	static char pairs[256][2];
 	char buf[1024];
+	size_t used = 0;
 
-	if (pairs[255][0] == 0)
-		for (unsigned i = 0; i < 256; i++)
-			pairs[i][0] = digits[i >> 4], pairs[i][1] = digits[i & 15];
-	while (n) {
-		size_t chunk = n < sizeof(buf) / 2 ? n : sizeof(buf) / 2;
-
-		for (size_t i = 0; i < chunk; i++)
-			memcpy(buf + 2 * i, pairs[p[i]], 2);
-		fwrite_unlocked(buf, 1, 2 * chunk, f);
-		p += chunk;
-		n -= chunk;
+	for (size_t i = 0; i < n; i++) {
+		buf[used++] = digits[p[i] >> 4];
+		buf[used++] = digits[p[i] & 15];
+		if (used == sizeof(buf)) {
+			fwrite_unlocked(buf, 1, used, f);
+			used = 0;
+		}
 	}
+	fwrite_unlocked(buf, 1, used, f);
 }
 
 static const char *addr_str(const struct conf_addr *a, char *buf, size_t len)

@@ -19,6 +19,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "bgp.h"
 #include "daemon.h"
 #include "route_state.h"
 #include "rtnames.h"
@@ -37,6 +38,11 @@ static struct daemon_session *find_by_serial(struct daemon *d, uint64_t serial)
 static bool session_up(const struct daemon_session *s)
 {
 	return s->bfd.state == BFD_STATE_UP;
+}
+
+bool routes_acting(const struct daemon_session *s)
+{
+	return s->routes.busy && (s->routes.busy_kind == ROUTE_JOB_ACT || s->routes.want_act);
 }
 
 static bool hold_down_armed(const struct session_routes *r)
@@ -138,6 +144,7 @@ static void submit_job(struct daemon_session *s, enum route_job_kind kind, const
 	memset(&r->record, 0, sizeof(r->record));
 	route_index_clear(&r->keys);
 	r->busy = true;
+	r->busy_kind = kind;
 	route_worker_submit(d->route_worker, job);
 }
 
@@ -297,6 +304,8 @@ static void on_job_done(void *ctx, struct route_job *job)
 	}
 	r = &s->routes;
 	r->busy = false;
+	if (job->kind == ROUTE_JOB_ACT && !r->want_act)
+		bgp_routes_repaired(s);
 	r->record = job->record;
 	memset(&job->record, 0, sizeof(job->record));
 	r->errors += job->result.errors;

@@ -38,6 +38,7 @@ struct session_routes {
 	uint64_t serial;             /* names the session to the worker */
 	struct ra_record record;     /* what is changed now; a job holds it while busy */
 	bool busy;                   /* a job is running for this session */
+	int busy_kind;               /* its enum route_job_kind */
 	bool want_act;               /* a Down came while busy */
 	bool want_restore;           /* hold-down ended while busy */
 	enum conf_on_down acted;     /* how the record's routes were changed */
@@ -79,6 +80,10 @@ void routes_session_removed(struct daemon_session *s);
 
 /* Free the per-session parts (with the session). */
 void routes_session_free(struct daemon_session *s);
+
+/* Whether a route action for s is running or about to (a Down just
+ * submitted one): bgp.c runs its action after it. */
+bool routes_acting(const struct daemon_session *s);
 
 /* "none", "withdrawn", "demoted" or "holding-down". */
 const char *routes_action_name(const struct daemon_session *s);

@@ -748,7 +748,7 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 		a->group_shrunk[i] = true;
 		supersede_group(a, g->id);
 	}
-	failed = calloc(rec->n - a->first_new + 1, 1);
+	failed = calloc(rec->n > a->first_new ? rec->n - a->first_new + 1 : 1, 1);
 	if (!failed) {
 		r = -ENOMEM;
 		goto out;

@@ -50,8 +50,9 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 collect build-san
 
 step "edgebfdd under ASan+UBSan against itself in namespaces"
-# Reload, 1,000 sessions, malformed packets, AdminDown, SIGTERM and the
-# route actions (the worker thread, restarts, reloads); the
+# Reload, 1,000 sessions, malformed packets, AdminDown, SIGTERM, the
+# route actions (the worker thread, restarts, reloads), the BGP actions
+# and the frr-bfdd engine (vty and bfdd.sock clients); the
 # harness fails a test whose daemon does not exit cleanly (status 0, no
 # sanitizer report, no leak).
 EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edgebfdctl" \
@@ -59,7 +60,8 @@ EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edge
 	pytest-3 -q -p no:cacheprovider --junitxml=build-san/integration.xml \
 	tests/integration/test_daemon.py tests/integration/test_scale.py tests/integration/test_wire.py \
 	tests/integration/test_interop.py tests/integration/test_routes.py \
-	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path))" ||
+	tests/integration/test_bgp_frr.py tests/integration/test_engine_frr.py \
+	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path or owner)) or reset_clears or shutdown_on_down or stopped_bgpd or timers_applied or drives_route_action" ||
 	{ collect_junit build-san/integration.xml; exit 1; }
 collect_junit build-san/integration.xml
 

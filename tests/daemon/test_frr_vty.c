@@ -208,18 +208,21 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_frr_vty.XXXXXX");
 	if (!mkdtemp(f->dir) || frr_vty_socket_path(f->path, sizeof(f->path), f->dir, "bgpd") < 0)
-		return -1;
+		goto fail;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
 	f->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (f->listen_fd < 0 || bind(f->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(f->listen_fd, 8) < 0 || pipe(f->stop) < 0)
-		return -1;
+		goto fail;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->changed, NULL);
 	if (pthread_create(&f->thread, NULL, fake_main, f) != 0)
-		return -1;
+		goto fail;
 	*state = f;
 	return 0;
+fail:
+	free(f); /* a setup that fails fails the run: its descriptors go with it */
+	return -1;
 }
 
 static int teardown(void **state)
