@@ -1070,6 +1070,37 @@ class Capture:
         self.proc.stop()
 
 
+class PacketStamps:
+    """tcpdump on one interface of a namespace, incoming packets matching a
+    pcap filter only: times() are the kernel's capture stamps (unix time,
+    microseconds), taken when the packet arrived, whoever reads it."""
+
+    TCPDUMP = "tcpdump"
+    _count = itertools.count()
+
+    def __init__(self, lab, ns, ifname, pcap_filter, timeout=5.0):
+        self.proc = lab.spawn(f"tcpdump-{ns.role}-{ifname}-{next(self._count)}", ns,
+                              [self.TCPDUMP, "-i", ifname, "-n", "-tt", "-l", "-Q", "in",
+                               "--immediate-mode", pcap_filter])
+
+        def listening():
+            if not self.proc.alive():
+                raise Fatal(f"tcpdump exited: {self.proc.log()[-500:]}")
+            return "listening on" in self.proc.log()
+        wait_for(listening, timeout, message=f"tcpdump listening on {ns.name}/{ifname}")
+
+    def times(self):
+        out = []
+        for line in self.proc.log().splitlines():
+            stamp = line.split(" ", 1)[0]
+            if stamp[:1].isdigit() and "." in stamp:
+                out.append(float(stamp))
+        return out
+
+    def stop(self):
+        self.proc.stop()
+
+
 # --------------------------------------------------------------------------
 # the standard topology
 
