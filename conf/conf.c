@@ -55,6 +55,11 @@ static int parse_prefixes(const char *value, void *field, char *err, size_t err_
 static int parse_metric(const char *value, void *field, char *err, size_t err_len);
 static int parse_hold_down(const char *value, void *field, char *err, size_t err_len);
 static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len);
+static int parse_vty_dir(const char *value, void *field, char *err, size_t err_len);
+static int parse_vty_timeout(const char *value, void *field, char *err, size_t err_len);
+static int parse_bgp_action(const char *value, void *field, char *err, size_t err_len);
+static int parse_bgp_timer(const char *value, void *field, char *err, size_t err_len);
+static int parse_unanswered_warning(const char *value, void *field, char *err, size_t err_len);
 
 #define SESSION_FIELD(f) offsetof(struct conf_session, f)
 
@@ -84,6 +89,17 @@ static const struct conf_key keys[] = {
 	  SESSION_FIELD(routes.hold_down_us) },
 	{ "on-peer-admin-down", IN_DEFAULTS | IN_SESSION, parse_peer_admin_down,
 	  SESSION_FIELD(routes.act_on_peer_admin_down) },
+	{ "frr-vty-dir", IN_DAEMON, parse_vty_dir, offsetof(struct conf, frr_vty_dir) },
+	{ "frr-vty-timeout", IN_DAEMON, parse_vty_timeout,
+	  offsetof(struct conf, frr_vty_timeout_us) },
+	{ "bgp-neighbor", IN_DEFAULTS | IN_SESSION, parse_address, SESSION_FIELD(bgp.neighbor) },
+	{ "bgp-action", IN_DEFAULTS | IN_SESSION, parse_bgp_action, SESSION_FIELD(bgp.action) },
+	{ "bgp-keepalive", IN_DEFAULTS | IN_SESSION, parse_bgp_timer,
+	  SESSION_FIELD(bgp.keepalive_s) },
+	{ "bgp-holdtime", IN_DEFAULTS | IN_SESSION, parse_bgp_timer,
+	  SESSION_FIELD(bgp.holdtime_s) },
+	{ "bfd-unanswered-warning", IN_DEFAULTS | IN_SESSION, parse_unanswered_warning,
+	  SESSION_FIELD(bgp.unanswered_warning_us) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -107,6 +123,16 @@ static void builtin_routes(struct conf_routes *r)
 	r->protocols[186 / 8] |= 1u << (186 % 8); /* bgp */
 	r->demote_metric = 5000;
 	r->hold_down_us = 10 * BFD_USEC_PER_SEC;
+}
+
+/* The BGP keys of a session that sets none of them: no integration. */
+static void builtin_bgp(struct conf_bgp *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->action = CONF_BGP_RESET;
+	b->keepalive_s = CONF_BGP_TIMER_UNSET;
+	b->holdtime_s = CONF_BGP_TIMER_UNSET;
+	b->unanswered_warning_us = 300 * BFD_USEC_PER_SEC;
 }
 
 /* A session being parsed: which keys it set, and where. */
@@ -190,17 +216,20 @@ int conf_parse_duration_us(const char *text, uint64_t *us, char *err, size_t err
 	static const struct {
 		const char *unit;
 		uint64_t us;
-	} units[] = { { "us", 1 }, { "ms", BFD_USEC_PER_MSEC }, { "s", BFD_USEC_PER_SEC } };
+	} units[] = { { "us", 1 },
+		      { "ms", BFD_USEC_PER_MSEC },
+		      { "s", BFD_USEC_PER_SEC },
+		      { "min", 60 * BFD_USEC_PER_SEC } };
 	const char *p = text;
 	uint64_t n = 0;
 
 	if (!isdigit((unsigned char)*p)) {
-		snprintf(err, err_len, "\"%s\" is not a duration (a number and a unit: us, ms or s)",
-			 text);
+		snprintf(err, err_len,
+			 "\"%s\" is not a duration (a number and a unit: us, ms, s or min)", text);
 		return -EINVAL;
 	}
 	for (; isdigit((unsigned char)*p); p++) {
-		if (n > (UINT64_MAX - 9) / 10 / BFD_USEC_PER_SEC) {
+		if (n > (UINT64_MAX - 9) / 10 / (60 * BFD_USEC_PER_SEC)) {
 			snprintf(err, err_len, "%s is out of range", text);
 			return -EINVAL;
 		}
@@ -218,7 +247,8 @@ int conf_parse_duration_us(const char *text, uint64_t *us, char *err, size_t err
 			return 0;
 		}
 	}
-	snprintf(err, err_len, "%s is not a duration: unknown unit \"%s\" (use us, ms or s)", text, p);
+	snprintf(err, err_len, "%s is not a duration: unknown unit \"%s\" (use us, ms, s or min)",
+		 text, p);
 	return -EINVAL;
 }
 
@@ -532,6 +562,89 @@ static int parse_hold_down(const char *value, void *field, char *err, size_t err
 	return 0;
 }
 
+/* frr-vty-dir: FRR's run directory (/run/frr, or /run/frr/NAME for a
+ * "-N NAME" pathspace); bgpd.vty inside it must fit in a socket address. */
+static int parse_vty_dir(const char *value, void *field, char *err, size_t err_len)
+{
+	size_t len = strlen(value);
+
+	if (value[0] != '/' || len >= CONF_FRR_VTY_DIR_MAX) {
+		snprintf(err, err_len, "\"%s\" is not an absolute path shorter than %d characters",
+			 value, CONF_FRR_VTY_DIR_MAX);
+		return -EINVAL;
+	}
+	memcpy(field, value, len + 1);
+	while (len > 1 && ((char *)field)[len - 1] == '/')
+		((char *)field)[--len] = '\0';
+	return 0;
+}
+
+/* frr-vty-timeout: how long one conversation with bgpd may take. */
+static int parse_vty_timeout(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us < BFD_USEC_PER_MSEC || us > 60 * BFD_USEC_PER_SEC) {
+		snprintf(err, err_len, "%s is out of range (1ms to 60s)", value);
+		return -EINVAL;
+	}
+	*(uint64_t *)field = us;
+	return 0;
+}
+
+static int parse_bgp_action(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = {
+		[CONF_BGP_RESET] = "reset", [CONF_BGP_SHUTDOWN] = "shutdown",
+		[CONF_BGP_NONE] = "none",
+	};
+	unsigned i = 0;
+
+	if (parse_choice(value, names, 3, &i, err, err_len) < 0)
+		return -EINVAL;
+	*(enum conf_bgp_action *)field = (enum conf_bgp_action)i;
+	return 0;
+}
+
+/* bgp-keepalive, bgp-holdtime: whole seconds, the 16 bits of BGP's Hold
+ * Time (RFC 4271 section 4.2). The rules between the two are checked
+ * once both are known (check_bgp_timers). */
+static int parse_bgp_timer(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us % BFD_USEC_PER_SEC) {
+		snprintf(err, err_len, "%s is not a whole number of seconds (BGP timers are "
+			 "seconds)", value);
+		return -EINVAL;
+	}
+	if (us / BFD_USEC_PER_SEC > 65535) {
+		snprintf(err, err_len, "%s is out of range (0s to 65535s)", value);
+		return -EINVAL;
+	}
+	*(uint32_t *)field = (uint32_t)(us / BFD_USEC_PER_SEC);
+	return 0;
+}
+
+/* bfd-unanswered-warning: 0 turns the warning off; a day is plenty. */
+static int parse_unanswered_warning(const char *value, void *field, char *err, size_t err_len)
+{
+	uint64_t us;
+
+	if (conf_parse_duration_us(value, &us, err, err_len) < 0)
+		return -EINVAL;
+	if (us > 86400 * BFD_USEC_PER_SEC) {
+		snprintf(err, err_len, "%s is out of range (0s, never, to 1440min)", value);
+		return -EINVAL;
+	}
+	*(uint64_t *)field = us;
+	return 0;
+}
+
 bool conf_routes_prefix(const struct conf_routes *routes, int family, const void *addr,
 			unsigned len)
 {
@@ -649,6 +762,7 @@ static struct draft *new_draft(struct parser *p, const char *name)
 	snprintf(d->s.name, sizeof(d->s.name), "%s", name);
 	d->s.params = builtin_params;
 	builtin_routes(&d->s.routes);
+	builtin_bgp(&d->s.bgp);
 	d->s.line = p->line;
 	return d;
 }
@@ -798,6 +912,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		struct draft scratch = { .s.params = builtin_params };
 
 		builtin_routes(&scratch.s.routes);
+		builtin_bgp(&scratch.s.bgp);
 
 		if (d->text) {
 			ERROR(p, p->line, k->name, "set twice in this section (first at line %u)",
@@ -960,6 +1075,49 @@ static void check_auth(struct parser *p, struct draft *d)
 		      : a->type <= BFD_AUTH_METICULOUS_KEYED_MD5 ? 3 : 4);
 }
 
+/* The timers ExpressRoute accepts on its BGP sessions: keepalive at least
+ * 3 s, hold time at least 10 s or 0 (no keepalives at all), and three
+ * keepalives within a hold time. Both keys or neither. */
+static void check_bgp_timers(struct parser *p, struct draft *d)
+{
+	const struct conf_bgp *b = &d->s.bgp;
+	uint32_t timer_keys = 1u << (find_key("bgp-keepalive") - keys) |
+			      1u << (find_key("bgp-holdtime") - keys);
+	unsigned line = line_of(d, "bgp-keepalive");
+
+	if (d->bad_mask & timer_keys)
+		return;
+	if ((b->keepalive_s == CONF_BGP_TIMER_UNSET) != (b->holdtime_s == CONF_BGP_TIMER_UNSET)) {
+		bool has_keepalive = b->keepalive_s != CONF_BGP_TIMER_UNSET;
+
+		ERROR(p, line_of(d, has_keepalive ? "bgp-keepalive" : "bgp-holdtime"),
+		      has_keepalive ? "bgp-keepalive" : "bgp-holdtime",
+		      "set without %s in [session %s]: give both or neither",
+		      has_keepalive ? "bgp-holdtime" : "bgp-keepalive", d->s.name);
+		return;
+	}
+	if (b->keepalive_s == CONF_BGP_TIMER_UNSET)
+		return;
+	if (b->keepalive_s < 3)
+		ERROR(p, line, "bgp-keepalive",
+		      "%" PRIu32 "s is below 3s: ExpressRoute needs a keepalive of at least 3s",
+		      b->keepalive_s);
+	else if (b->holdtime_s != 0 && b->holdtime_s < 10)
+		ERROR(p, line_of(d, "bgp-holdtime"), "bgp-holdtime",
+		      "%" PRIu32 "s is below 10s: ExpressRoute needs a hold time of at least 10s "
+		      "(or 0s: no keepalives)", b->holdtime_s);
+	else if (b->holdtime_s != 0 && (uint64_t)b->keepalive_s * 3 > b->holdtime_s)
+		ERROR(p, line, "bgp-keepalive",
+		      "keepalive %" PRIu32 "s is more than a third of the hold time %" PRIu32
+		      "s: ExpressRoute needs keepalive <= holdtime/3",
+		      b->keepalive_s, b->holdtime_s);
+	/* Inherited from [defaults], they only apply where there is a neighbor. */
+	if (!d->s.bgp.neighbor.family && (d->set_mask & timer_keys))
+		ERROR(p, line, "bgp-keepalive",
+		      "set without bgp-neighbor in [session %s]: the timers are for that neighbor",
+		      d->s.name);
+}
+
 static void check_session(struct parser *p, struct draft *d)
 {
 	struct conf_session *s = &d->s;
@@ -976,6 +1134,7 @@ static void check_session(struct parser *p, struct draft *d)
 	else if (s->local.family && conf_addr_equal(&s->local, &s->peer))
 		ERROR(p, line_of(d, "peer-address"), "peer-address", "is the local address");
 	check_auth(p, d);
+	check_bgp_timers(p, d);
 }
 
 /* Rules between sessions: one BFD session per (interface, peer), and the
@@ -1001,6 +1160,12 @@ static void check_pairs(struct parser *p)
 				      "[session %s] and [session %s] have the same peer on %s",
 				      b->name, a->name, a->ifname);
 		}
+		for (size_t j = 0; j < i && a->bgp.neighbor.family; j++)
+			if (conf_addr_equal(&a->bgp.neighbor, &p->drafts[j].s.bgp.neighbor))
+				ERROR(p, line_of(&p->drafts[i], "bgp-neighbor"), "bgp-neighbor",
+				      "[session %s] and [session %s] have the same bgp-neighbor: one "
+				      "BFD session acts on a BGP neighbor",
+				      p->drafts[j].s.name, a->name);
 		if (sharing == 1 && !conf_addr_equal(&a->peer, &first->peer))
 			WARN(p, line_of(&p->drafts[i], "interface"), "interface",
 			     "[session %s] and [session %s] both use %s: ExpressRoute primary "
@@ -1044,6 +1209,8 @@ int conf_parse(const char *text, const char *source, struct conf **out,
 		 CONF_DEFAULT_CONTROL_SOCKET);
 	snprintf(p.conf->state_directory, sizeof(p.conf->state_directory), "%s",
 		 CONF_DEFAULT_STATE_DIRECTORY);
+	snprintf(p.conf->frr_vty_dir, sizeof(p.conf->frr_vty_dir), "%s", CONF_DEFAULT_FRR_VTY_DIR);
+	p.conf->frr_vty_timeout_us = 5 * BFD_USEC_PER_SEC;
 	syntax_line = ini_parse_stream(read_line, &p, on_key, &p);
 	if (syntax_line > 0)
 		ERROR(&p, (unsigned)syntax_line, "syntax",

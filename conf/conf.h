@@ -27,6 +27,8 @@
 #define CONF_DEFAULT_PATH "/etc/edgebfd/edgebfd.conf"
 #define CONF_DEFAULT_CONTROL_SOCKET "/run/edgebfd/control.sock"
 #define CONF_DEFAULT_STATE_DIRECTORY "/run/edgebfd"
+#define CONF_DEFAULT_FRR_VTY_DIR "/run/frr"
+#define CONF_FRR_VTY_DIR_MAX 96 /* room for "/bgpd.vty" in a sun_path */
 #define CONF_NAME_MAX 64
 
 /* Warn below this interval: sub-50 ms BFD in a user-space daemon on a busy
@@ -82,6 +84,25 @@ static inline bool conf_routes_protocol(const struct conf_routes *routes, uint8_
 bool conf_routes_prefix(const struct conf_routes *routes, int family, const void *addr,
 			unsigned len);
 
+/* What a session's Down does to its BGP neighbor in FRR's bgpd. */
+enum conf_bgp_action {
+	CONF_BGP_RESET,    /* clear bgp NEIGHBOR */
+	CONF_BGP_SHUTDOWN, /* neighbor NEIGHBOR shutdown, undone after Up + hold-down */
+	CONF_BGP_NONE,
+};
+
+/* bgp-keepalive / bgp-holdtime not set: edgebfdd leaves bgpd's timers alone. */
+#define CONF_BGP_TIMER_UNSET UINT32_MAX
+
+/* The BGP keys of a session (see README "BGP integration"). */
+struct conf_bgp {
+	struct conf_addr neighbor;      /* bgp-neighbor; family 0: no BGP integration */
+	enum conf_bgp_action action;    /* bgp-action: reset */
+	uint32_t keepalive_s;           /* bgp-keepalive, or CONF_BGP_TIMER_UNSET */
+	uint32_t holdtime_s;            /* bgp-holdtime, or CONF_BGP_TIMER_UNSET */
+	uint64_t unanswered_warning_us; /* bfd-unanswered-warning: 5min; 0: never */
+};
+
 struct conf_session {
 	char name[CONF_NAME_MAX];
 	char ifname[IF_NAMESIZE];
@@ -90,12 +111,15 @@ struct conf_session {
 	struct bfd_session_params params; /* transmit-/receive-interval, detect-multiplier */
 	struct bfd_auth_key auth;         /* auth-type, auth-key-id, auth-secret */
 	struct conf_routes routes;
+	struct conf_bgp bgp;
 	unsigned line;                    /* line of its [session NAME] header */
 };
 
 struct conf {
 	char control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char state_directory[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* route state files */
+	char frr_vty_dir[CONF_FRR_VTY_DIR_MAX]; /* where FRR's bgpd.vty is */
+	uint64_t frr_vty_timeout_us;            /* for each conversation with bgpd */
 	struct conf_session *sessions;
 	size_t n_sessions;
 };
@@ -130,7 +154,7 @@ bool conf_addr_equal(const struct conf_addr *a, const struct conf_addr *b);
  * and peer address. Reload keeps such a session running. */
 bool conf_session_same_identity(const struct conf_session *a, const struct conf_session *b);
 
-/* Parse a duration with its unit ("300ms", "1s", "50000us") into
+/* Parse a duration with its unit ("300ms", "1s", "50000us", "5min") into
  * microseconds. Returns 0 or -EINVAL with a message in err (for example
  * "5 is not a duration (did you mean 5ms?)"). */
 int conf_parse_duration_us(const char *text, uint64_t *us, char *err, size_t err_len);

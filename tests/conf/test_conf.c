@@ -360,7 +360,7 @@ static void test_comments(void **state)
 	assert_int_equal(res.r, -EINVAL);
 	expect_line(&res.rep, "edgebfd.conf:10: transmit-interval: 100ms#no space: still a "
 			      "comment? is not a duration: unknown unit \"ms#no space: still a "
-			      "comment?\" (use us, ms or s)");
+			      "comment?\" (use us, ms, s or min)");
 	done(&res);
 
 	res = parse("[daemon]\n"
@@ -495,10 +495,10 @@ static void test_durations_rejected(void **state)
 			     "mean 300ms?)");
 	expect_session_error("transmit-interval = 5m",
 			     "edgebfd.conf:5: transmit-interval: 5m is not a duration: unknown "
-			     "unit \"m\" (use us, ms or s)");
+			     "unit \"m\" (use us, ms, s or min)");
 	expect_session_error("transmit-interval = 300 msec",
 			     "edgebfd.conf:5: transmit-interval: 300 msec is not a duration: "
-			     "unknown unit \"msec\" (use us, ms or s)");
+			     "unknown unit \"msec\" (use us, ms, s or min)");
 	expect_session_error("transmit-interval = 0ms",
 			     "edgebfd.conf:5: transmit-interval: 0ms is out of range (1us to "
 			     "4294967295us)");
@@ -516,16 +516,16 @@ static void test_durations_rejected(void **state)
 			     "out of range");
 	expect_session_error("transmit-interval = abc",
 			     "edgebfd.conf:5: transmit-interval: \"abc\" is not a duration (a "
-			     "number and a unit: us, ms or s)");
+			     "number and a unit: us, ms, s or min)");
 	expect_session_error("transmit-interval = -5ms",
 			     "edgebfd.conf:5: transmit-interval: \"-5ms\" is not a duration (a "
-			     "number and a unit: us, ms or s)");
+			     "number and a unit: us, ms, s or min)");
 	expect_session_error("transmit-interval = 1.5s",
 			     "edgebfd.conf:5: transmit-interval: 1.5s is not a duration: "
-			     "unknown unit \".5s\" (use us, ms or s)");
+			     "unknown unit \".5s\" (use us, ms, s or min)");
 	expect_session_error("transmit-interval =",
 			     "edgebfd.conf:5: transmit-interval: \"\" is not a duration (a "
-			     "number and a unit: us, ms or s)");
+			     "number and a unit: us, ms, s or min)");
 	/* the same in [defaults], reported once at its own line */
 	expect_one_error("[defaults]\ntransmit-interval = 5\n" SESSION_S,
 			 "edgebfd.conf:2: transmit-interval: 5 is not a duration (did you mean "
@@ -557,13 +557,19 @@ static void test_parse_duration_us(void **state)
 	assert_string_equal(err, "5 is not a duration (did you mean 5ms?)");
 	assert_int_equal(us, 42); /* untouched on error */
 	assert_int_equal(conf_parse_duration_us("5m", &us, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "5m is not a duration: unknown unit \"m\" (use us, ms or s)");
+	assert_string_equal(err,
+			    "5m is not a duration: unknown unit \"m\" (use us, ms, s or min)");
 	assert_int_equal(conf_parse_duration_us("5MS", &us, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "5MS is not a duration: unknown unit \"MS\" (use us, ms or s)");
+	assert_string_equal(err,
+			    "5MS is not a duration: unknown unit \"MS\" (use us, ms, s or min)");
 	assert_int_equal(conf_parse_duration_us("abc", &us, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "\"abc\" is not a duration (a number and a unit: us, ms or s)");
+	assert_string_equal(err,
+			    "\"abc\" is not a duration (a number and a unit: us, ms, s or min)");
 	assert_int_equal(conf_parse_duration_us("", &us, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "\"\" is not a duration (a number and a unit: us, ms or s)");
+	assert_string_equal(err, "\"\" is not a duration (a number and a unit: us, ms, s or min)");
+	assert_int_equal(conf_parse_duration_us("5min", &us, err, sizeof(err)), 0);
+	assert_int_equal(us, 300000000);
+	us = 42;
 	assert_int_equal(conf_parse_duration_us(" 5ms", &us, err, sizeof(err)), -EINVAL);
 	assert_int_equal(conf_parse_duration_us("18446744073709551616us", &us, err, sizeof(err)),
 			 -EINVAL);
@@ -1916,10 +1922,10 @@ static void test_hold_down(void **state)
 			     "edgebfd.conf:5: hold-down: 0 is not a duration (did you mean 0ms?)");
 	expect_session_error("hold-down = 1m",
 			     "edgebfd.conf:5: hold-down: 1m is not a duration: unknown unit \"m\" "
-			     "(use us, ms or s)");
+			     "(use us, ms, s or min)");
 	expect_session_error("hold-down = -1s",
 			     "edgebfd.conf:5: hold-down: \"-1s\" is not a duration (a number and a "
-			     "unit: us, ms or s)");
+			     "unit: us, ms, s or min)");
 }
 
 static void test_on_peer_admin_down(void **state)
@@ -2066,7 +2072,7 @@ static void test_route_keys_inherited(void **state)
 	expect_line(&res.rep, "edgebfd.conf:2: on-down: \"drop\" is not one of: withdraw demote "
 			      "none");
 	expect_line(&res.rep, "edgebfd.conf:3: hold-down: 1h is not a duration: unknown unit "
-			      "\"h\" (use us, ms or s)");
+			      "\"h\" (use us, ms, s or min)");
 	expect_line(&res.rep, "edgebfd.conf:4: route-prefixes: 10.0.0.1/8 has host bits set");
 	done(&res);
 }
@@ -2084,10 +2090,196 @@ static void test_route_key_set_twice(void **state)
 			 "line 2)");
 }
 
+/* ---- BGP integration keys ------------------------------------------------- */
+
+static void test_bgp_builtin_defaults(void **state)
+{
+	struct result res = parse(SESSION_S);
+
+	(void)state;
+	assert_int_equal(res.r, 0);
+	assert_int_equal(res.conf->sessions[0].bgp.neighbor.family, 0);
+	assert_int_equal(res.conf->sessions[0].bgp.action, CONF_BGP_RESET);
+	assert_int_equal(res.conf->sessions[0].bgp.keepalive_s, CONF_BGP_TIMER_UNSET);
+	assert_int_equal(res.conf->sessions[0].bgp.holdtime_s, CONF_BGP_TIMER_UNSET);
+	assert_int_equal(res.conf->sessions[0].bgp.unanswered_warning_us, 300000000);
+	assert_string_equal(res.conf->frr_vty_dir, "/run/frr");
+	assert_int_equal(res.conf->frr_vty_timeout_us, 5000000);
+	done(&res);
+}
+
+static void test_bgp_keys(void **state)
+{
+	struct result res = parse("[daemon]\n"
+				  "frr-vty-dir = /run/frr/ce/\n"
+				  "frr-vty-timeout = 1500ms\n"
+				  "[defaults]\n"
+				  "bgp-action = shutdown\n"
+				  "bfd-unanswered-warning = 2min\n"
+				  "[session a]\n"
+				  "interface = eth1\n"
+				  "local-address = 192.0.2.1\n"
+				  "peer-address = 192.0.2.2\n"
+				  "bgp-neighbor = 192.0.2.2\n"
+				  "bgp-keepalive = 10s\n"
+				  "bgp-holdtime = 30s\n"
+				  "[session b]\n"
+				  "interface = eth2\n"
+				  "local-address = 2001:db8::1\n"
+				  "peer-address = 2001:db8::2\n"
+				  "bgp-neighbor = 2001:db8::2\n"
+				  "bgp-action = none\n"
+				  "bfd-unanswered-warning = 0s\n"
+				  "bgp-keepalive = 3s\n"
+				  "bgp-holdtime = 0s\n");
+	const struct conf_session *a, *b;
+
+	(void)state;
+	expect_counts(&res.rep, 0, 0);
+	a = session(res.conf, "a");
+	b = session(res.conf, "b");
+	assert_string_equal(res.conf->frr_vty_dir, "/run/frr/ce"); /* trailing '/' dropped */
+	assert_int_equal(res.conf->frr_vty_timeout_us, 1500000);
+	assert_v4(&a->bgp.neighbor, "192.0.2.2");
+	assert_int_equal(a->bgp.action, CONF_BGP_SHUTDOWN);
+	assert_int_equal(a->bgp.keepalive_s, 10);
+	assert_int_equal(a->bgp.holdtime_s, 30);
+	assert_int_equal(a->bgp.unanswered_warning_us, 120000000);
+	assert_v6(&b->bgp.neighbor, "2001:db8::2");
+	assert_int_equal(b->bgp.action, CONF_BGP_NONE);
+	assert_int_equal(b->bgp.keepalive_s, 3);
+	assert_int_equal(b->bgp.holdtime_s, 0);
+	assert_int_equal(b->bgp.unanswered_warning_us, 0);
+	done(&res);
+}
+
+static void test_bgp_values_rejected(void **state)
+{
+	(void)state;
+	expect_session_error("bgp-neighbor = bgpd",
+			     "edgebfd.conf:5: bgp-neighbor: \"bgpd\" is not an IPv4 or IPv6 "
+			     "address");
+	expect_session_error("bgp-action = clear",
+			     "edgebfd.conf:5: bgp-action: \"clear\" is not one of: reset shutdown "
+			     "none");
+	expect_session_error("bgp-keepalive = 1500ms",
+			     "edgebfd.conf:5: bgp-keepalive: 1500ms is not a whole number of "
+			     "seconds (BGP timers are seconds)");
+	expect_session_error("bgp-holdtime = 65536s",
+			     "edgebfd.conf:5: bgp-holdtime: 65536s is out of range (0s to 65535s)");
+	expect_session_error("bgp-holdtime = 30",
+			     "edgebfd.conf:5: bgp-holdtime: 30 is not a duration (did you mean "
+			     "30ms?)");
+	expect_session_error("bfd-unanswered-warning = 1441min",
+			     "edgebfd.conf:5: bfd-unanswered-warning: 1441min is out of range (0s, "
+			     "never, to 1440min)");
+	expect_one_error("[daemon]\nfrr-vty-dir = run/frr\n",
+			 "edgebfd.conf:2: frr-vty-dir: \"run/frr\" is not an absolute path "
+			 "shorter than 96 characters");
+	expect_one_error("[daemon]\nfrr-vty-timeout = 0s\n",
+			 "edgebfd.conf:2: frr-vty-timeout: 0s is out of range (1ms to 60s)");
+	expect_session_error("frr-vty-dir = /run/frr",
+			     "edgebfd.conf:5: frr-vty-dir: not allowed in [session NAME] (it "
+			     "belongs in [daemon])");
+}
+
+/* SESSION_S with a BGP neighbor (line 5) and the timer lines 6-7. */
+static void expect_timer_error(const char *line6, const char *line7, const char *line)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), SESSION_S "bgp-neighbor = 192.0.2.2\n%s\n%s\n", line6,
+		 line7);
+	expect_one_error(text, line);
+}
+
+static void test_bgp_timer_rules(void **state)
+{
+	static const char *const ok[][2] = {
+		{ "bgp-keepalive = 3s", "bgp-holdtime = 10s" },
+		{ "bgp-keepalive = 10s", "bgp-holdtime = 30s" },
+		{ "bgp-keepalive = 60s", "bgp-holdtime = 180s" },
+		{ "bgp-keepalive = 3s", "bgp-holdtime = 0s" },
+		{ "bgp-holdtime = 3min", "bgp-keepalive = 1min" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char text[512];
+		struct result res;
+
+		snprintf(text, sizeof(text), SESSION_S "bgp-neighbor = 192.0.2.2\n%s\n%s\n",
+			 ok[i][0], ok[i][1]);
+		res = parse(text);
+		expect_counts(&res.rep, 0, 0);
+		done(&res);
+	}
+	expect_timer_error("bgp-keepalive = 20s", "bgp-holdtime = 30s",
+			   "edgebfd.conf:6: bgp-keepalive: keepalive 20s is more than a third of "
+			   "the hold time 30s: ExpressRoute needs keepalive <= holdtime/3");
+	expect_timer_error("bgp-keepalive = 2s", "bgp-holdtime = 30s",
+			   "edgebfd.conf:6: bgp-keepalive: 2s is below 3s: ExpressRoute needs a "
+			   "keepalive of at least 3s");
+	expect_timer_error("bgp-keepalive = 3s", "bgp-holdtime = 9s",
+			   "edgebfd.conf:7: bgp-holdtime: 9s is below 10s: ExpressRoute needs a "
+			   "hold time of at least 10s (or 0s: no keepalives)");
+	expect_timer_error("bgp-keepalive = 10s", "",
+			   "edgebfd.conf:6: bgp-keepalive: set without bgp-holdtime in [session "
+			   "s]: give both or neither");
+	expect_timer_error("", "bgp-holdtime = 30s",
+			   "edgebfd.conf:7: bgp-holdtime: set without bgp-keepalive in [session "
+			   "s]: give both or neither");
+	expect_session_error("bgp-keepalive = 10s\nbgp-holdtime = 30s",
+			     "edgebfd.conf:5: bgp-keepalive: set without bgp-neighbor in [session "
+			     "s]: the timers are for that neighbor");
+}
+
+static void test_bgp_timers_from_defaults(void **state)
+{
+	/* Inherited timers apply where there is a neighbor, and only there. */
+	struct result res = parse("[defaults]\n"
+				  "bgp-keepalive = 10s\n"
+				  "bgp-holdtime = 30s\n" SESSION_S
+				  "[session t]\n"
+				  "interface = eth2\n"
+				  "local-address = 192.0.2.5\n"
+				  "peer-address = 192.0.2.6\n"
+				  "bgp-neighbor = 192.0.2.6\n");
+
+	(void)state;
+	expect_counts(&res.rep, 0, 0);
+	assert_int_equal(session(res.conf, "t")->bgp.keepalive_s, 10);
+	assert_int_equal(session(res.conf, "t")->bgp.holdtime_s, 30);
+	done(&res);
+	expect_one_error("[defaults]\nbgp-keepalive = 20s\n" SESSION_S
+			 "bgp-neighbor = 192.0.2.2\nbgp-holdtime = 30s\n",
+			 "edgebfd.conf:2: bgp-keepalive: keepalive 20s is more than a third of "
+			 "the hold time 30s: ExpressRoute needs keepalive <= holdtime/3");
+}
+
+static void test_bgp_neighbor_shared(void **state)
+{
+	(void)state;
+	expect_one_error(SESSION_S "bgp-neighbor = 192.0.2.2\n"
+			 "[session t]\n"
+			 "interface = eth2\n"
+			 "local-address = 192.0.2.5\n"
+			 "peer-address = 192.0.2.6\n"
+			 "bgp-neighbor = 192.0.2.2\n",
+			 "edgebfd.conf:10: bgp-neighbor: [session s] and [session t] have the "
+			 "same bgp-neighbor: one BFD session acts on a BGP neighbor");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_bgp_builtin_defaults),
+		cmocka_unit_test(test_bgp_keys),
+		cmocka_unit_test(test_bgp_values_rejected),
+		cmocka_unit_test(test_bgp_timer_rules),
+		cmocka_unit_test(test_bgp_timers_from_defaults),
+		cmocka_unit_test(test_bgp_neighbor_shared),
 		cmocka_unit_test(test_defaults_inherited_and_overridden),
 		cmocka_unit_test(test_defaults_after_sessions),
 		cmocka_unit_test(test_builtin_defaults),
