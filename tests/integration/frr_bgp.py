@@ -390,13 +390,17 @@ class RouteMonitor:
     and waits for it to show up in the output.
     """
 
+    # ip's own 1 MiB receive buffer overflows (ENOBUFS: events lost) when
+    # 10,000 routes change at once; 4 MiB is the usual net.core.rmem_max.
+    RCVBUF = 4 << 20
+
     def __init__(self, lab: Lab, ns: Namespace, name="route-monitor"):
         self.lab, self.ns, self.name = lab, ns, name
         self.proc = None
 
     def start(self, timeout=3.0):
         self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
-                                   ["ip", "-ts", "monitor", "route"])
+                                   ["ip", "-rcvbuf", str(self.RCVBUF), "-ts", "monitor", "route"])
 
         def seen():
             if not self.proc.alive():

@@ -328,12 +328,19 @@ class Link:
         return json.loads(out)[0].get("state")
 
     def cut(self):
+        """Returns the wall-clock time the bridge command returned: no packet
+        passes after it (one may still pass while the command starts)."""
         self.switch.run(["bridge", "link", "set", "dev", self.ports[0], "state", "0"])
+        done = time.time()
         assert self.port_state() == "disabled"
+        return done
 
     def restore(self):
+        """Returns the wall-clock time the bridge command returned."""
         self.switch.run(["bridge", "link", "set", "dev", self.ports[0], "state", "3"])
+        done = time.time()
         assert self.port_state() == "forwarding"
+        return done
 
 
 class Lab:
