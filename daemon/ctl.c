@@ -163,6 +163,44 @@ static void format_ms(uint64_t us, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, us / 1000);
 }
 
+/* The BGP neighbors of the sessions that have one, as a second table. */
+static void print_bgp(struct json_object *sessions)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < json_object_array_length(sessions); i++) {
+		struct json_object *s = json_object_array_get_idx(sessions, i);
+		struct json_object *b, *timers = NULL;
+		char last[48], errors[24];
+
+		if (!json_object_object_get_ex(s, "bgp", &b) || !json_object_is_type(b, json_type_object))
+			continue;
+		if (!header) {
+			printf("\n%-12s %-26s %-9s %-12s %-5s %-20s %-12s %6s  %s\n", "NAME",
+			       "BGP-NEIGHBOR", "ACTION", "BGP-STATE", "SHUT", "LAST-ACTION",
+			       "PENDING", "ERRORS", "TIMERS");
+			header = true;
+		}
+		json_object_object_get_ex(b, "timers", &timers);
+		if (strcmp(str(b, "last_action"), "-") == 0)
+			snprintf(last, sizeof(last), "-");
+		else
+			snprintf(last, sizeof(last), "%s%s", str(b, "last_action"),
+				 strcmp(str(b, "last_action_done_at"), "-") == 0 ? " (not done)" : "");
+		snprintf(errors, sizeof(errors), "%" PRIu64, num(b, "errors"));
+		printf("%-12s %-26s %-9s %-12s %-5s %-20s %-12s %6s  %s\n", str(s, "name"),
+		       str(b, "neighbor"), str(b, "action"), str(b, "bgp_state"),
+		       json_object_get_boolean(json_object_object_get(b, "shut_by_edgebfd")) ? "yes"
+											 : "no",
+		       last, str(b, "pending"), errors, timers ? str(timers, "state") : "-");
+		if (strcmp(str(b, "last_error"), "-") != 0 && num(b, "errors"))
+			printf("%-12s last error: %s\n", "", str(b, "last_error"));
+		if (json_object_get_boolean(json_object_object_get(b, "bfd_unanswered")))
+			printf("%-12s warning: BGP is Established but BFD has never answered: BFD "
+			       "is probably not enabled on this peering\n", "");
+	}
+}
+
 static void print_sessions(struct json_object *sessions)
 {
 	size_t n = json_object_array_length(sessions);
@@ -191,6 +229,7 @@ static void print_sessions(struct json_object *sessions)
 		       str(s, "remote_state"), str(s, "local_diag"), tx, rx, detect, since,
 		       num(s, "packets_rx"), num(s, "packets_tx"), sum_drops(s), routes);
 	}
+	print_bgp(sessions);
 }
 
 static void print_drops(struct json_object *drops)
@@ -311,7 +350,7 @@ static const struct command {
 	int (*run)(const struct ctl *ctl, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "sessions", cmd_sessions, "sessions                      state, timers and counters of every session" },
+	{ "sessions", cmd_sessions, "sessions                      state, timers and counters of every session, and their BGP neighbors" },
 	{ "routes", cmd_routes, "routes NAME                   routes a session's action withdrew or demoted" },
 	{ "drops", cmd_drops, "drops                         dropped packets that matched no session, by reason" },
 	{ "session", cmd_session, "session NAME disable|enable   put a session in AdminDown, or back in service" },

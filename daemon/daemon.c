@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sys/random.h>
 
@@ -52,6 +53,14 @@ uint64_t daemon_now_us(const struct daemon *d)
 
 	sd_event_now(d->event, CLOCK_MONOTONIC, &now);
 	return now;
+}
+
+uint64_t daemon_clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 uint64_t daemon_realtime_us(const struct daemon *d)

@@ -13,6 +13,9 @@
  *                the thread of route_worker.c; route_watch.c notices
  *                owners putting repaired routes back; route_state.c
  *                keeps each session's changes in a state file
+ *   bgp.c        a session's BGP neighbor in FRR's bgpd: reset or shutdown
+ *                on Down, un-shut after hold-down, timers; the commands run
+ *                through bgp_neighbor.c and frr_vty.c, never blocking
  *
  * Everything runs on one sd-event loop; nothing on it blocks.
  */
@@ -29,6 +32,7 @@
 #include "index.h"
 #include "log.h"
 
+struct bgp_neighbor;
 struct control;
 struct daemon_session;
 struct nl_link_monitor;
@@ -58,6 +62,9 @@ struct daemon {
 	uint64_t route_serial;            /* last struct session_routes serial */
 	bool routes_stopping;
 
+	struct bgp_neighbor *bgp_orphans; /* to un-shut, of no session (bgp.c) */
+	bool bgp_started, bgp_stopping;
+
 	/* Drops that matched no session (unknown peer or discriminator). */
 	uint64_t drops[BFD_DROP_REASON_COUNT];
 	struct log_ratelimit drop_log;
@@ -66,6 +73,10 @@ struct daemon {
 /* The loop's idea of now, in microseconds of CLOCK_MONOTONIC / REALTIME. */
 uint64_t daemon_now_us(const struct daemon *d);
 uint64_t daemon_realtime_us(const struct daemon *d);
+
+/* CLOCK_MONOTONIC in microseconds now, not the loop's time of this
+ * iteration: for measuring how long something took. */
+uint64_t daemon_clock_us(void);
 
 /* A new local discriminator (RFC 5880 6.8.1): nonzero, random, used by no
  * indexed session nor by any of more[0..n_more). 0 if none was found. */

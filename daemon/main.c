@@ -14,6 +14,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "bgp.h"
 #include "control.h"
 #include "daemon.h"
 #include "routes.h"
@@ -128,6 +129,7 @@ static int on_sigterm(sd_event_source *source, const struct signalfd_siginfo *si
 	log_notice("signal %u: sending AdminDown on every session and stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
 	routes_stop(d);
+	bgp_stop(d);
 	daemon_stop_sessions(d);
 	return sd_event_exit(d->event, 0);
 }
@@ -206,6 +208,7 @@ static int run(struct daemon *d)
 	r = routes_start(d);
 	if (r < 0)
 		return r;
+	bgp_start(d);
 	sd_notifyf(0, "READY=1\nSTATUS=%zu sessions", d->n_sessions);
 	log_notice("edgebfdd %s running with %s", EDGEBFD_VERSION, d->conf_path);
 	return sd_event_loop(d->event);
@@ -239,6 +242,7 @@ int main(int argc, char **argv)
 	r = run(&d);
 
 	routes_stop(&d);
+	bgp_stop(&d);
 	daemon_stop_sessions(&d);
 	control_close(d.control);
 	links_stop(&d);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "bgp.h"
 #include "daemon.h"
 #include "sessions.h"
 
@@ -106,6 +107,7 @@ int daemon_reload(struct daemon *d)
 		log_info("session %s: removed from the configuration", old->conf.name);
 		daemon_session_goodbye(old);
 		routes_session_removed(old);
+		bgp_session_removed(old);
 		daemon_session_free(old);
 		removed++;
 	}
@@ -116,6 +118,7 @@ int daemon_reload(struct daemon *d)
 	d->generation++;
 	conf_free(d->conf);
 	d->conf = conf;
+	bgp_reloaded(d);
 	log_info("reloaded %s: %zu sessions (%zu new, %zu removed)", d->conf_path, n, added,
 		 removed);
 	return 0;

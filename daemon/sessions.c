@@ -121,6 +121,7 @@ void daemon_session_apply(struct daemon_session *s, const struct bfd_output *out
 			s->peer_admin_down = out->event.peer_admin_down;
 		log_event(s, &out->event);
 		routes_session_event(s, &out->event);
+		bgp_session_event(s, &out->event);
 	}
 	arm_timer(s, out->next_deadline_us);
 }
@@ -154,6 +155,7 @@ int daemon_session_new(struct daemon *d, const struct conf_session *conf, uint32
 	s->tx_fd = -1;
 	s->send_log.burst = 3;
 	routes_session_init(s);
+	bgp_session_init(s);
 	r = bfd_session_init(&s->bfd, &conf->params, conf->auth.type ? &conf->auth : NULL, discr,
 			     seed, daemon_now_us(d));
 	if (r == 0)
@@ -183,6 +185,7 @@ void daemon_session_free(struct daemon_session *s)
 		return;
 	sd_event_source_disable_unref(s->timer);
 	routes_session_free(s);
+	bgp_session_free(s);
 	close_socket(s);
 	free(s);
 }

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "bfd_proto.h"
+#include "bgp.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
@@ -41,6 +42,7 @@ struct daemon_session {
 	struct daemon_session *next_by_peer;
 	struct log_ratelimit send_log;
 	struct session_routes routes;
+	struct session_bgp bgp;
 };
 
 /* Create a session from its config with local discriminator discr (see

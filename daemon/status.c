@@ -4,14 +4,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "bgp.h"
 #include "daemon.h"
 #include "rtnames.h"
 #include "sessions.h"
 #include "transport.h"
 
-/* UTC ISO 8601 with microseconds ("2026-11-23T09:41:48.123456Z"), or null
- * for 0 (never). */
-static struct json_object *timestamp(uint64_t realtime_us)
+struct json_object *status_timestamp(uint64_t realtime_us)
 {
 	char buf[40], date[24];
 	time_t sec = (time_t)(realtime_us / 1000000);
@@ -76,8 +75,8 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "detection_time_us", u64(bfd_session_detection_time_us(b)));
 	add(o, "poll_in_progress", json_object_new_boolean(b->poll_active));
 	add(o, "auth_type", json_object_new_string(bfd_auth_type_name(b->auth_key.type)));
-	add(o, "last_state_change", timestamp(s->last_change_realtime_us));
-	add(o, "last_packet_rx", timestamp(s->last_rx_realtime_us));
+	add(o, "last_state_change", status_timestamp(s->last_change_realtime_us));
+	add(o, "last_packet_rx", status_timestamp(s->last_rx_realtime_us));
 	add(o, "packets_rx", u64(s->packets_rx));
 	add(o, "packets_tx", u64(s->packets_tx));
 	add(o, "send_errors", u64(s->send_errors));
@@ -87,6 +86,7 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "route_errors", u64(s->routes.errors));
 	add(o, "routes_undone", u64(s->routes.n_undone));
 	add(o, "routes_left_to_owner", u64(s->routes.left_alone));
+	add(o, "bgp", bgp_status(s));
 	return o;
 }
 

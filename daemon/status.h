@@ -20,6 +20,10 @@ struct json_object *status_session(const struct daemon_session *s);
  * {"session", "route_action", "busy", "routes": [...], "nexthop_groups": [...]}. */
 struct json_object *status_routes(const struct daemon_session *s);
 
+/* UTC ISO 8601 with microseconds ("2026-11-23T09:41:48.123456Z"), or NULL
+ * (JSON null) for 0 (never). */
+struct json_object *status_timestamp(uint64_t realtime_us);
+
 /* An object of drop counters by reason name, every reason present. */
 struct json_object *status_drops(const uint64_t drops[BFD_DROP_REASON_COUNT]);
 
