@@ -36,7 +36,7 @@ def test_lab_timeline(tmp_path, mode):
         pytest.fail("EDGEBFDD is not set", pytrace=False)
     res, text = run_lab(tmp_path, mode)
     f, r = res["failover"], res["recovery"]
-    for heading in ("session", "cutting the primary", "restoring the primary"):
+    for heading in ("BGP: msee1 Established", "cutting the primary", "restoring the primary"):
         assert heading in text
     assert f["last_rx"] is not None and f["last_rx"] < f["cut"] < f["down"]
     # 300 ms x 3: Down 900 ms after the last packet (scheduling slack only)
