@@ -31,6 +31,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import signal
 import sys
 from datetime import datetime, timezone
@@ -59,6 +60,7 @@ class Failover:
     repaired: int          # prefixes the route monitor saw repaired
     prefixes: int
     bgp_reset: float | None
+    own_repair_ms: float | None = None  # edgebfdd's log: "routes repaired X ms after down"
 
     @property
     def detection_ms(self):
@@ -212,7 +214,7 @@ class FailoverLab:
         reset = self._adjchange(cut_at, "Down", 3.0)
         stamps = [t for t in self.capture.times() if t < cut_at]
         return Failover(cut_at, stamps[-1] if stamps else None, down, diag, first, last,
-                        count, self.n, reset)
+                        count, self.n, reset, self._own_repair_ms(timeout))
 
     def restore(self, timeout=30.0):
         restored_at = self.er.link1.restore()
@@ -220,6 +222,21 @@ class FailoverLab:
         est = self._adjchange(restored_at, "Up", timeout)
         _, last, count = self._fib_times(restored_at, BOTH, timeout)
         return Recovery(restored_at, up, est, last, count, self.n)
+
+    def _own_repair_ms(self, timeout):
+        """edgebfdd's own figure for the repair (from the Down event to the
+        kernel's answer to its last request), from its log; None in the
+        baseline."""
+        if self.ours is None:
+            return None
+
+        def logged():
+            for line in self.edgebfdd_log():
+                m = re.search(r"routes repaired ([0-9.]+) ms after down", line)
+                if m:
+                    return float(m.group(1))
+            return None
+        return nslab.wait_for(logged, timeout, message="edgebfdd logs the repair")
 
     def edgebfdd_log(self):
         """edgebfdd's log lines about the primary since the last cut."""
@@ -249,6 +266,9 @@ def print_failover(f: Failover, mode):
     rep = "?" if f.repair_ms is None else f"{f.repair_ms:.1f}"
     print(f"  detection {det} ms after the last packet; Down -> last prefix repaired {rep} ms; "
           f"BGP's hold timer alone would take up to 180 s")
+    if f.own_repair_ms is not None:
+        print(f"  edgebfdd's own figure: routes repaired {f.own_repair_ms:.1f} ms after Down "
+              "(its last netlink request answered)")
 
 
 def print_recovery(r: Recovery):

@@ -14,6 +14,8 @@ For each mode and count it prints the median and the range (min..max) of
   detection   BFD Down - the last BFD packet received from MSEE1
   repair      BFD Down -> the last prefix through MSEE2 only in the CE's FIB
   total       the cut -> the last prefix repaired
+  own         edgebfdd's own figure for the repair, from its log (Down ->
+              the kernel's answer to its last netlink request)
 measured as scripts/lab.py describes (tcpdump, edgebfdctl or bfdd's log,
 `ip -ts monitor route`). As root:
 
@@ -33,7 +35,7 @@ import lab as lablib  # noqa: E402  (scripts/lab.py)
 import nslab  # noqa: E402  (put on the path by lab.py)
 
 METRICS = (("detection_ms", "detection"), ("repair_ms", "Down->repaired"),
-           ("total_ms", "cut->repaired"))
+           ("total_ms", "cut->repaired"), ("own_repair_ms", "edgebfdd's own repair"))
 
 
 def measure(mode, prefixes, runs, args):
