@@ -192,31 +192,29 @@ static void addr_str(const struct conf_addr *a, char *buf, size_t len)
 		  (socklen_t)len);
 }
 
-/* Make s's neighbor follow its config; true if it is new. */
-static bool configure(struct daemon_session *s)
+/* Make s's neighbor follow its config (and frr-vty-dir). */
+static void configure(struct daemon_session *s)
 {
 	struct daemon *d = s->daemon;
 	struct bgp_neighbor *n = s->bgp.neighbor;
 	char address[INET6_ADDRSTRLEN] = "";
-	int r;
 
 	if (s->conf.bgp.neighbor.family)
 		addr_str(&s->conf.bgp.neighbor, address, sizeof(address));
 	if (n && (strcmp(n->address, address) != 0 ||
 		  strcmp(n->vty_dir, d->conf->frr_vty_dir) != 0)) {
-		release(d, n, "its session has another neighbor now");
+		release(d, n, "its session's bgp-neighbor or frr-vty-dir changed");
 		n = s->bgp.neighbor = NULL;
 	}
 	if (!address[0])
-		return false;
-	bool fresh = !n;
+		return;
+	if (!n) {
+		int r = bgp_neighbor_new(d, address, d->conf->frr_vty_dir, &n);
 
-	if (fresh) {
-		r = bgp_neighbor_new(d, address, d->conf->frr_vty_dir, &n);
 		if (r < 0) {
 			log_error_errno(r, "session %s: no BGP integration for %s", s->conf.name,
 					address);
-			return false;
+			return;
 		}
 		n->session = s;
 		s->bgp.neighbor = n;
@@ -229,7 +227,6 @@ static bool configure(struct daemon_session *s)
 		log_notice("%s: bgp-action is not shutdown any more: un-shutting", n->label);
 		bgp_neighbor_want(n, BGP_OP_NO_SHUTDOWN, daemon_now_us(d), "the reload");
 	}
-	return fresh;
 }
 
 /* An earlier run left e shut: un-shut it through its session, if it is

@@ -77,6 +77,15 @@ static void build(const struct bgp_neighbor *n, enum bgp_step step, enum bgp_op 
 	add(c, "end");
 }
 
+/* The command that does the work: not "enable", "configure terminal" or
+ * "end" around it. */
+static const char *main_command(const struct bgp_neighbor *n, const struct commands *c)
+{
+	if (n->step == BGP_STEP_READ || c->n < 3)
+		return c->v[c->n - 1];
+	return c->v[c->n - 2];
+}
+
 static uint32_t get_u32(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -171,7 +180,10 @@ static void disarm_retry(struct bgp_neighbor *n)
 static void failed(struct bgp_neighbor *n, const struct commands *c,
 		   const struct frr_vty_result *res, const char *why)
 {
-	const char *command = c->v[res->failed_command < c->n ? res->failed_command : c->n - 1];
+	/* a refusal names the refused command, anything else the main one */
+	const char *command = !res->error && res->failed_command < c->n
+				      ? c->v[res->failed_command]
+				      : main_command(n, c);
 	size_t len;
 
 	n->errors++;
@@ -311,8 +323,7 @@ static void on_done(const struct frr_vty_result *res, void *userdata)
 		n->want_read = true;
 		disarm_retry(n);
 	} else {
-		/* the command itself: the last one, or the one before "end" */
-		log_done(n, c.v[n->call_op == BGP_OP_RESET ? c.n - 1 : c.n - 2]);
+		log_done(n, main_command(n, &c));
 		n->last_done_realtime_us = daemon_realtime_us(n->daemon);
 		if (n->want == n->call_op) {
 			n->want = BGP_OP_NONE;

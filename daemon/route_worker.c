@@ -27,10 +27,22 @@ struct route_worker {
 	void *ctx;
 };
 
+/* Write ahead (ra_before_send_fn): the state file lists the shrunk groups
+ * before the kernel sees them. A change that never happened is harmless
+ * there: the restore finds the group not as the change left it and leaves
+ * it alone. */
+static void save_ahead(void *ctx, const struct ra_record *rec)
+{
+	struct route_job *job = ctx;
+
+	job->save_error = route_state_save(job->state_dir, &job->owner, rec);
+}
+
 static void run_job(struct route_worker *w, struct route_job *job)
 {
 	if (job->kind == ROUTE_JOB_ACT)
-		job->error = ra_act(w->engine, &job->target, &job->record, &job->result);
+		job->error = ra_act(w->engine, &job->target, &job->record, save_ahead, job,
+				    &job->result);
 	else if (job->kind == ROUTE_JOB_RESTORE)
 		job->error = ra_restore(w->engine, (uint8_t)job->owner.peer.family, &job->record,
 					&job->result);

@@ -39,13 +39,18 @@ static bool session_up(const struct daemon_session *s)
 	return s->bfd.state == BFD_STATE_UP;
 }
 
+static bool hold_down_armed(const struct session_routes *r)
+{
+	return r->hold_down && sd_event_source_get_enabled(r->hold_down, NULL) > 0;
+}
+
 const char *routes_action_name(const struct daemon_session *s)
 {
 	const struct session_routes *r = &s->routes;
 
 	if (r->affected == 0 && !r->busy)
 		return "none";
-	if (r->hold_down && sd_event_source_get_enabled(r->hold_down, NULL) > 0)
+	if (hold_down_armed(r))
 		return "holding-down";
 	return r->acted == CONF_ON_DOWN_DEMOTE ? "demoted" : "withdrawn";
 }
@@ -67,7 +72,8 @@ static void reindex(struct session_routes *r)
 	r->affected = ra_record_routes(&r->record);
 }
 
-static void mark(struct daemon_session *s, const struct nl_route *route, bool through);
+static void mark(struct daemon_session *s, const struct nl_route *route, bool through,
+		 bool changed);
 
 /* What the watcher saw while the worker held the record. */
 static void apply_seen(struct daemon_session *s)
@@ -77,7 +83,7 @@ static void apply_seen(struct daemon_session *s)
 	for (size_t i = 0; i < r->n_seen; i++) {
 		struct nl_route route = { .key = r->seen[i].key, .protocol = r->seen[i].protocol };
 
-		mark(s, &route, r->seen[i].through);
+		mark(s, &route, r->seen[i].through, r->seen[i].changed);
 	}
 	free(r->seen);
 	r->seen = NULL;
@@ -201,8 +207,7 @@ static void start_hold_down(struct daemon_session *s)
 
 static void stop_hold_down(struct daemon_session *s)
 {
-	if (s->routes.hold_down &&
-	    sd_event_source_get_enabled(s->routes.hold_down, NULL) > 0) {
+	if (hold_down_armed(&s->routes)) {
 		sd_event_source_set_enabled(s->routes.hold_down, SD_EVENT_OFF);
 		log_info("session %s: left up during the hold-down: routes stay as they are",
 			 s->conf.name);
@@ -297,8 +302,7 @@ static void on_job_done(void *ctx, struct route_job *job)
 	r->errors += job->result.errors;
 	r->left_alone += job->result.left_alone;
 	reindex(r);
-	if (job->kind == ROUTE_JOB_ACT)
-		apply_seen(s);
+	apply_seen(s);
 	if (r->resync) {
 		r->resync = false;
 		route_watch_resync(d);
@@ -318,7 +322,9 @@ static void on_job_done(void *ctx, struct route_job *job)
 	} else if (r->want_restore && session_up(s)) {
 		r->want_restore = false;
 		submit(s, ROUTE_JOB_RESTORE);
-	} else if (r->affected && session_up(s) && !r->hold_down) {
+	} else if (r->record.n && session_up(s) && !hold_down_armed(r)) {
+		/* Up with changes left: an act that ended after the Up, or
+		 * restores that failed; try again after a hold-down. */
 		start_hold_down(s);
 	}
 }
@@ -368,8 +374,14 @@ static void reconcile_file(struct daemon *d, const char *path)
 	int r = route_state_load(path, &owner, &rec, err, sizeof(err));
 
 	if (r < 0) {
-		log_error("%s: cannot read this route state file: %s", path,
-			  r == -EINVAL ? err : strerror(-r));
+		char aside[620];
+
+		/* Set it aside, so that the session's next state file does not
+		 * overwrite what an operator may need to repair by hand. */
+		snprintf(aside, sizeof(aside), "%s.unreadable", path);
+		log_error("%s: cannot read this route state file: %s; the routes it lists are "
+			  "not restored; moved to %s", path, r == -EINVAL ? err : strerror(-r),
+			  rename(path, aside) == 0 ? aside : "(cannot move it)");
 		ra_record_free(&rec);
 		return;
 	}
@@ -456,14 +468,22 @@ void routes_stop(struct daemon *d)
 
 /* ---- the watcher: are repaired routes being put back? ------------------- */
 
-/* Route key of s is (through) or is not back through the dead peer. */
-static void mark(struct daemon_session *s, const struct nl_route *route, bool through)
+/* Route key of s is (through) or is not back through the dead peer;
+ * changed: its owner changed it (a notification, not a dump), so the
+ * restore must leave it alone: even a route the owner deleted (gone now,
+ * like the one edgebfdd deleted) must not be put back. */
+static void mark(struct daemon_session *s, const struct nl_route *route, bool through,
+		 bool changed)
 {
 	struct session_routes *r = &s->routes;
 	int64_t at = route_index_get(&r->keys, &route->key);
 	char prefix[INET6_ADDRSTRLEN + 8], proto[16];
 
-	if (at < 0 || through == (bool)r->undone[at])
+	if (at < 0)
+		return;
+	if (changed)
+		r->record.changes[at].owner_changed = true;
+	if (session_up(s) || through == (bool)r->undone[at])
 		return;
 	r->undone[at] = through;
 	r->n_undone = through ? r->n_undone + 1 : r->n_undone - 1;
@@ -479,7 +499,8 @@ static void mark(struct daemon_session *s, const struct nl_route *route, bool th
 }
 
 /* Remember a notification for when the record comes back. */
-static void remember(struct session_routes *r, const struct nl_route *route, bool through)
+static void remember(struct session_routes *r, const struct nl_route *route, bool through,
+		     bool changed)
 {
 	if (r->n_seen == r->cap_seen) {
 		size_t cap = r->cap_seen ? r->cap_seen * 2 : 64;
@@ -493,7 +514,7 @@ static void remember(struct session_routes *r, const struct nl_route *route, boo
 		r->seen = grown;
 		r->cap_seen = cap;
 	}
-	r->seen[r->n_seen++] = (struct routes_seen){ route->key, through, route->protocol };
+	r->seen[r->n_seen++] = (struct routes_seen){ route->key, through, changed, route->protocol };
 }
 
 void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, size_t len,
@@ -510,7 +531,7 @@ void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, si
 		struct ra_target t = { .family = (uint8_t)s->conf.peer.family, .ifindex = s->ifindex };
 		bool through;
 
-		if (session_up(s) || route.key.family != t.family || (!r->busy && r->record.n == 0))
+		if (route.key.family != t.family || (!r->busy && r->record.n == 0))
 			continue;
 		memcpy(t.peer, s->conf.peer.family == AF_INET ? (const void *)&s->conf.peer.v4
 							       : &s->conf.peer.v6,
@@ -521,9 +542,9 @@ void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, si
 		if (r->busy && from_dump)
 			r->resync = true;
 		else if (r->busy)
-			remember(r, &route, through);
+			remember(r, &route, through, !from_dump);
 		else
-			mark(s, &route, through);
+			mark(s, &route, through, !from_dump);
 	}
 }
 

@@ -30,6 +30,7 @@ struct daemon_session;
 struct routes_seen {
 	struct nl_route_key key;
 	bool through; /* the route now goes through the dead peer */
+	bool changed; /* a notification of its owner's change, not a dump */
 	uint8_t protocol;
 };
 

@@ -23,6 +23,15 @@ static inline bool bfd_read_u8(struct bfd_reader *r, uint8_t *v)
 	return true;
 }
 
+static inline bool bfd_read_u16(struct bfd_reader *r, uint16_t *v)
+{
+	if (r->len - r->pos < 2)
+		return false;
+	*v = (uint16_t)(r->buf[r->pos] << 8 | r->buf[r->pos + 1]);
+	r->pos += 2;
+	return true;
+}
+
 static inline bool bfd_read_u32(struct bfd_reader *r, uint32_t *v)
 {
 	if (r->len - r->pos < 4)
@@ -41,6 +50,12 @@ static inline bool bfd_read_bytes(struct bfd_reader *r, size_t n, const uint8_t 
 	*p = r->buf + r->pos;
 	r->pos += n;
 	return true;
+}
+
+static inline void bfd_put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
 }
 
 static inline void bfd_put_u32(uint8_t *p, uint32_t v)

@@ -86,6 +86,36 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Whether buf holds the end (NLMSG_DONE or an error) of the dump seq. */
+static bool dump_ends(const void *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
+
+/* Read the rest of dump seq, whose last part read is the first len bytes
+ * of b->recv_buf. 0 or -errno. */
+static int drain_dump(struct nl_batch *b, size_t len, uint32_t seq)
+{
+	ssize_t n = (ssize_t)len;
+
+	/* Bounded: a dump ends; a socket error ends the wait too. */
+	for (unsigned i = 0; i < 1u << 20 && !dump_ends(b->recv_buf, (size_t)n, seq); i++) {
+		n = mnl_socket_recvfrom(b->nl, b->recv_buf, sizeof(b->recv_buf));
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n < 0)
+			n = 0;
+	}
+	return 0;
+}
+
 int nl_batch_dump(struct nl_batch *b, uint16_t type, uint8_t family, nl_dump_fn fn, void *ctx)
 {
 	uint8_t req[NLMSG_SPACE(sizeof(struct rtmsg))] __attribute__((aligned(4))) = { 0 };
@@ -116,8 +146,14 @@ int nl_batch_dump(struct nl_batch *b, uint16_t type, uint8_t family, nl_dump_fn 
 			       &d);
 		if (r == MNL_CB_STOP)
 			return 0;
-		if (r < 0)
-			return errno == EINTR ? -EAGAIN : -errno;
+		if (r < 0) {
+			/* libmnl stops at a message flagged NLM_F_DUMP_INTR (the
+			 * table changed during the dump) with EINTR. The rest
+			 * of the dump is still queued on the socket: read it
+			 * away so that the next request gets its own answer. */
+			r = errno == EINTR ? -EAGAIN : -errno;
+			return drain_dump(b, (size_t)n, seq) < 0 ? -EIO : r;
+		}
 	}
 }
 

@@ -30,7 +30,9 @@ void nl_batch_close(struct nl_batch *b);
 uint32_t nl_batch_portid(const struct nl_batch *b);
 
 /* Dump all objects of type (RTM_GETROUTE, RTM_GETNEXTHOP) of family,
- * calling fn for each. Returns 0 or -errno. */
+ * calling fn for each. Returns 0 or -errno; -EAGAIN when the kernel
+ * flagged the dump inconsistent (NLM_F_DUMP_INTR: the table changed
+ * meanwhile), after reading it to its end: the caller starts again. */
 int nl_batch_dump(struct nl_batch *b, uint16_t type, uint8_t family, nl_dump_fn fn, void *ctx);
 
 /* Where errors of the following requests go. */

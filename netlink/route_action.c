@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "nl_batch.h"
+#include "nl_neigh.h"
 #include "nl_nexthop.h"
 #include "route_index.h"
 
@@ -163,9 +164,18 @@ static int cmp_nexthop_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A dump that the kernel flagged inconsistent is read again, a few times. */
+#define DUMP_TRIES 3
+
 static int dump_nexthops(struct ra_engine *e, struct nexthops *nhs)
 {
-	int r = nl_batch_dump(e->nl, RTM_GETNEXTHOP, AF_UNSPEC, on_nexthop, nhs);
+	int r = -EAGAIN;
+
+	for (unsigned i = 0; i < DUMP_TRIES && r == -EAGAIN; i++) {
+		nhs->n = 0;
+		nhs->failed = false;
+		r = nl_batch_dump(e->nl, RTM_GETNEXTHOP, AF_UNSPEC, on_nexthop, nhs);
+	}
 
 	/* A kernel without nexthop objects (before 5.3) answers EOPNOTSUPP. */
 	if (r == -EOPNOTSUPP)
@@ -199,8 +209,63 @@ static bool hop_dead(const struct ra_target *t, int family, bool has_gw, const u
 {
 	if (!has_gw)
 		return t->ifindex && ifindex == t->ifindex;
-	return family == t->family && memcmp(gw, t->peer, nl_addr_len(family)) == 0 &&
-	       (!is_link_local(t) || ifindex == t->ifindex);
+	if (family != t->family)
+		return false;
+	if (memcmp(gw, t->peer, nl_addr_len(family)) == 0)
+		return !is_link_local(t) || ifindex == t->ifindex;
+	for (unsigned i = 0; i < t->n_peer_link_local; i++)
+		if (ifindex == t->ifindex && memcmp(gw, t->peer_link_local[i], 16) == 0)
+			return true;
+	return false;
+}
+
+/* ---- an IPv6 peer's link-local addresses -------------------------------- */
+
+#define NEIGHBOURS_MAX 256
+
+struct neighbours {
+	const struct ra_target *t;
+	struct nl_neigh peer;           /* the peer's own entry (lladdr_len 0: none) */
+	struct nl_neigh ll[NEIGHBOURS_MAX]; /* link-local neighbours on its link */
+	unsigned n_ll;
+};
+
+static void on_neigh(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct neighbours *nb = ctx;
+	struct nl_neigh n;
+
+	if (type != RTM_NEWNEIGH || nl_neigh_parse(payload, len, &n) < 0 ||
+	    n.family != AF_INET6 || n.ifindex != nb->t->ifindex || n.lladdr_len == 0)
+		return;
+	if (memcmp(n.dst, nb->t->peer, 16) == 0)
+		nb->peer = n;
+	else if (n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 && nb->n_ll < NEIGHBOURS_MAX)
+		nb->ll[nb->n_ll++] = n;
+}
+
+/* The link-local addresses that the neighbour table shows with the same
+ * link-layer address as t's global IPv6 peer, on its interface: the same
+ * router. (A failed neighbour entry has no link-layer address; detection
+ * takes about a second, well before a reachable entry fails.) */
+static void find_peer_link_locals(struct ra_engine *e, struct ra_target *t)
+{
+	struct neighbours *nb;
+
+	t->n_peer_link_local = 0;
+	if (t->family != AF_INET6 || is_link_local(t) || !t->ifindex)
+		return;
+	nb = calloc(1, sizeof(*nb));
+	if (!nb)
+		return;
+	nb->t = t;
+	if (nl_batch_dump(e->nl, RTM_GETNEIGH, AF_INET6, on_neigh, nb) == 0 && nb->peer.lladdr_len)
+		for (unsigned i = 0; i < nb->n_ll && t->n_peer_link_local < RA_PEER_LINK_LOCAL_MAX;
+		     i++)
+			if (nb->ll[i].lladdr_len == nb->peer.lladdr_len &&
+			    memcmp(nb->ll[i].lladdr, nb->peer.lladdr, nb->peer.lladdr_len) == 0)
+				memcpy(t->peer_link_local[t->n_peer_link_local++], nb->ll[i].dst, 16);
+	free(nb);
 }
 
 static bool nexthop_dead(const struct ra_target *t, const struct nl_nexthop *nh)
@@ -244,6 +309,7 @@ static bool route_selected(const struct ra_target *t, const struct nl_route *r)
 struct act {
 	struct ra_engine *e;
 	const struct ra_target *t;
+	struct ra_target target;  /* t, with the peer's link-local addresses */
 	struct ra_record *rec;
 	struct ra_result *res;
 	struct nexthops nhs;
@@ -251,6 +317,7 @@ struct act {
 	bool *group_dead;        /* every member dead */
 	struct route_index known;/* keys already in rec */
 	size_t first_new;        /* rec->changes[first_new..] were added by this call */
+	bool *superseded;        /* rec->changes[..first_new): acted on again */
 	uint8_t raw[RAW_MAX] __attribute__((aligned(4)));
 	uint8_t out[RAW_MAX] __attribute__((aligned(4)));
 	int error;               /* -ENOMEM while dumping */
@@ -360,10 +427,23 @@ static void on_route(void *ctx, uint16_t type, const void *payload, size_t len)
 	struct act *a = ctx;
 	struct nl_route r;
 
+	int64_t at;
+
 	if (type != RTM_NEWROUTE || a->error ||
 	    nl_route_parse(payload, len, a->raw, sizeof(a->raw), &r) <= 0 || r.too_many_hops ||
-	    !route_selected(a->t, &r) || route_index_get(&a->known, &r.key) >= 0)
+	    !route_selected(a->t, &r))
 		return;
+	at = route_index_get(&a->known, &r.key);
+	if (at >= 0) {
+		/* Changed before (an earlier Down). Still as we left it: done.
+		 * Its owner put the dead peer back since (zebra during a
+		 * hold-down): act on the owner's version, which replaces the
+		 * old change. A demoted route keeps its copy: the restore
+		 * sorts that out. */
+		if (a->rec->changes[at].kind == RA_DEMOTED || !ra_route_through(a->t, &r))
+			return;
+		a->superseded[at] = true;
+	}
 	if (r.nhid)
 		act_nhid(a, &r);
 	else
@@ -538,12 +618,35 @@ static void drop_failed(struct ra_record *rec, size_t from, const uint8_t *faile
 	rec->n = kept;
 }
 
-static bool already_shrunk(const struct ra_record *rec, uint32_t nhid)
+/* A group shrunk by an earlier Down that has dead members again (its
+ * owner put them back): the new change replaces the old one. */
+static void supersede_group(struct act *a, uint32_t nhid)
 {
-	for (size_t i = 0; i < rec->n; i++)
-		if (rec->changes[i].kind == RA_GROUP_SHRUNK && rec->changes[i].nhid == nhid)
-			return true;
-	return false;
+	for (size_t i = 0; i < a->first_new; i++)
+		if (a->rec->changes[i].kind == RA_GROUP_SHRUNK && a->rec->changes[i].nhid == nhid)
+			a->superseded[i] = true;
+}
+
+/* Forget the changes rec->changes[n..]. */
+static void truncate_record(struct ra_record *rec, size_t n)
+{
+	for (size_t i = n; i < rec->n; i++)
+		free(rec->changes[i].original);
+	rec->n = n;
+}
+
+/* Remove the changes of rec that were acted on again. */
+static void drop_superseded(struct ra_record *rec, size_t n, const bool *superseded)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < rec->n; i++) {
+		if (i < n && superseded[i])
+			free(rec->changes[i].original);
+		else
+			rec->changes[kept++] = rec->changes[i];
+	}
+	rec->n = kept;
 }
 
 /*
@@ -577,7 +680,7 @@ static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t f
 }
 
 int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
-	   struct ra_result *res)
+	   ra_before_send_fn before, void *ctx, struct ra_result *res)
 {
 	struct act *a = calloc(1, sizeof(*a));
 	uint8_t *failed = NULL;
@@ -586,7 +689,9 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	if (!a)
 		return -ENOMEM;
 	a->e = e;
-	a->t = t;
+	a->target = *t;
+	find_peer_link_locals(e, &a->target);
+	a->t = t = &a->target;
 	a->rec = rec;
 	a->res = res;
 	a->first_new = rec->n;
@@ -600,7 +705,8 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 		goto out;
 	a->group_shrunk = calloc(a->nhs.n + 1, sizeof(bool));
 	a->group_dead = calloc(a->nhs.n + 1, sizeof(bool));
-	if (!a->group_shrunk || !a->group_dead) {
+	a->superseded = calloc(rec->n + 1, sizeof(bool));
+	if (!a->group_shrunk || !a->group_dead || !a->superseded) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -624,7 +730,7 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 			a->group_dead[i] = true;
 			continue;
 		}
-		if (g->protocol == RTPROT_ZEBRA_NUMBER || already_shrunk(rec, g->id))
+		if (g->protocol == RTPROT_ZEBRA_NUMBER)
 			continue;
 		struct ra_change c = { .kind = RA_GROUP_SHRUNK, .protocol = g->protocol,
 				       .nhid = g->id };
@@ -640,12 +746,15 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 			goto out;
 		}
 		a->group_shrunk[i] = true;
+		supersede_group(a, g->id);
 	}
 	failed = calloc(rec->n - a->first_new + 1, 1);
 	if (!failed) {
 		r = -ENOMEM;
 		goto out;
 	}
+	if (before && rec->n > a->first_new)
+		before(ctx, rec);
 	r = send_changes(e, rec, a->first_new, false, failed, res, "shrink");
 	if (rec->n > a->first_new)
 		res->groups_done_us = res->done_us;
@@ -666,12 +775,22 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	/* 2. The routes. */
 	size_t first_route = rec->n;
 
-	/* on_route adds to a->rec, which is rec. */
-	r = nl_batch_dump(e->nl, RTM_GETROUTE, t->family, on_route, a);
-	if (r == 0)
-		r = a->error;
-	if (r < 0)
+	/* on_route adds to a->rec, which is rec. A dump that fails leaves
+	 * none of its changes behind, and is read again if the kernel says
+	 * the table changed while it ran. */
+	r = -EAGAIN;
+	for (unsigned i = 0; i < DUMP_TRIES && r == -EAGAIN; i++) {
+		truncate_record(rec, first_route);
+		memset(a->superseded, 0, a->first_new * sizeof(bool));
+		r = nl_batch_dump(e->nl, RTM_GETROUTE, t->family, on_route, a);
+		if (r == 0)
+			r = a->error;
+	}
+	if (r < 0) {
+		truncate_record(rec, first_route);
+		memset(a->superseded, 0, a->first_new * sizeof(bool));
 		goto out;
+	}
 
 	/* 3. The route requests; demotions delete the original only once
 	 * the demoted copy is in. */
@@ -686,8 +805,10 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	drop_failed(rec, first_route, failed);
 	for (size_t i = a->first_new; i < rec->n; i++)
 		res->done[rec->changes[i].kind]++;
+	drop_superseded(rec, a->first_new, a->superseded);
 out:
 	free(failed);
+	free(a->superseded);
 	free(a->nhs.v);
 	free(a->group_shrunk);
 	free(a->group_dead);
@@ -738,6 +859,20 @@ static void on_current_route(void *ctx, uint16_t type, const void *payload, size
 	if (route_index_put(&c->ix, &r.key, (uint32_t)c->len) < 0)
 		c->failed = true;
 	c->len += 4 + MNL_ALIGN((size_t)n);
+}
+
+/* Read the kernel's routes of family into cur. 0 or -errno. */
+static int dump_current(struct ra_engine *e, uint8_t family, struct current *cur)
+{
+	int r = -EAGAIN;
+
+	for (unsigned i = 0; i < DUMP_TRIES && r == -EAGAIN; i++) {
+		route_index_clear(&cur->ix);
+		cur->len = 0;
+		cur->failed = false;
+		r = nl_batch_dump(e->nl, RTM_GETROUTE, family, on_current_route, cur);
+	}
+	return r == 0 && cur->failed ? -ENOMEM : r;
 }
 
 /* The current route with key, parsed into *r; false if there is none. */
@@ -797,6 +932,15 @@ static enum plan plan_change(const struct ra_change *c, struct current *cur,
 	struct nl_route now, installed;
 	uint8_t buf[RAW_MAX] __attribute__((aligned(4)));
 
+	if (c->owner_changed && c->kind == RA_DEMOTED) {
+		/* Whatever the owner did to the original, the copy is stale. */
+		if (nl_route_parse(c->installed, c->installed_len, buf, sizeof(buf), &installed) > 0 &&
+		    current_route(cur, &installed.key, &now) && nl_route_same_path(&now, &installed))
+			return PLAN_DELETE_COPY;
+		return PLAN_LEFT_ALONE;
+	}
+	if (c->owner_changed && c->kind != RA_VIA_GROUP)
+		return PLAN_LEFT_ALONE;
 	switch (c->kind) {
 	case RA_VIA_GROUP:
 		return PLAN_FORGET;
@@ -846,9 +990,7 @@ int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 		return -ENOMEM;
 	r = dump_nexthops(e, &nhs);
 	if (r == 0)
-		r = nl_batch_dump(e->nl, RTM_GETROUTE, family, on_current_route, cur);
-	if (r == 0 && cur->failed)
-		r = -ENOMEM;
+		r = dump_current(e, family, cur);
 	plan = calloc(rec->n + 1, sizeof(*plan));
 	failed = calloc(rec->n + 1, 1);
 	if (r == 0 && (!plan || !failed))

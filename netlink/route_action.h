@@ -32,6 +32,7 @@ enum ra_change_kind {
 struct ra_change {
 	uint8_t kind;
 	uint8_t protocol;
+	bool owner_changed;      /* the route's owner changed it since: restore leaves it */
 	uint16_t original_len, installed_len;
 	struct nl_route_key key; /* the original route's (RA_GROUP_SHRUNK: family 0) */
 	uint32_t nhid;           /* RA_GROUP_SHRUNK, RA_VIA_GROUP: the group */
@@ -44,11 +45,18 @@ struct ra_record {
 	size_t n, cap;
 };
 
+#define RA_PEER_LINK_LOCAL_MAX 4
+
 /* Which routes go through a session, and what to do to them. */
 struct ra_target {
 	uint8_t family;
 	uint8_t peer[16];
 	unsigned ifindex;          /* 0: the interface is gone */
+	/* An IPv6 peer's link-local addresses on ifindex: BGP often installs
+	 * routes via the peer's link-local next hop although the session
+	 * runs between global addresses. ra_act finds them itself. */
+	uint8_t peer_link_local[RA_PEER_LINK_LOCAL_MAX][16];
+	unsigned n_peer_link_local;
 	enum conf_on_down on_down; /* withdraw or demote */
 	struct conf_routes routes;
 };
@@ -74,11 +82,19 @@ void ra_engine_close(struct ra_engine *e);
  * carry it (a route monitor ignores those). */
 uint32_t ra_engine_portid(const struct ra_engine *e);
 
-/* Change the routes through t's peer, adding to rec (routes already in rec
- * are not touched twice). Returns 0, or -errno when the kernel could not
- * be read (then rec holds what was done before). */
+/* Called with the record just before shrunk nexthop groups go to the
+ * kernel: a state file written here survives a crash in between. Only
+ * groups are written ahead: a group left shrunk would hurt every route
+ * through it for good, and a few groups cost nothing to write, while
+ * writing 10,000 routes ahead would add about 10 ms to the failover. */
+typedef void (*ra_before_send_fn)(void *ctx, const struct ra_record *rec);
+
+/* Change the routes through t's peer, adding to rec (a route already in
+ * rec is acted on again only if its owner put the peer back since).
+ * before (may be NULL): see ra_before_send_fn. Returns 0, or -errno when
+ * the kernel could not be read (then rec holds what was done). */
 int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
-	   struct ra_result *res);
+	   ra_before_send_fn before, void *ctx, struct ra_result *res);
 
 /* Put back what rec holds, of family (the session's). Changes restored or
  * left alone leave rec; those that failed stay for a later try. 0 or -errno. */

@@ -206,6 +206,7 @@ static void assert_change_equal(const struct ra_change *a, const struct ra_chang
 	else
 		assert_null(b->installed);
 	assert_int_equal(a->nhid, b->nhid);
+	assert_int_equal(a->owner_changed, b->owner_changed);
 	if (a->kind != RA_GROUP_SHRUNK) {
 		assert_memory_equal(&a->key, &b->key, sizeof(a->key));
 		if (a->kind != RA_VIA_GROUP)
@@ -244,6 +245,24 @@ static bool exists(const char *path)
 }
 
 /* ---- tests ---------------------------------------------------------------- */
+
+/* A change whose route its owner changed since keeps that mark through
+ * the file (the restore after a restart must leave it alone too). */
+static void test_owner_changed_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct route_state_owner owner;
+	char err[128] = "";
+
+	build_record(&f->rec);
+	f->rec.changes[0].owner_changed = true; /* deleted */
+	f->rec.changes[2].owner_changed = true; /* demoted */
+	assert_int_equal(route_state_save(f->dir, &f->owner, &f->rec), 0);
+	assert_int_equal(route_state_load(f->path, &owner, &f->back, err, sizeof(err)), 0);
+	assert_int_equal(f->back.n, f->rec.n);
+	for (size_t i = 0; i < f->back.n; i++)
+		assert_change_equal(&f->rec.changes[i], &f->back.changes[i]);
+}
 
 static void test_round_trip(void **state)
 {
@@ -513,6 +532,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_changed_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_v6_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_via_group_protocol, setup,
 						teardown),

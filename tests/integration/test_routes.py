@@ -189,6 +189,31 @@ def hops_of(keys):
     return [k[-1] for k in keys]
 
 
+def ecmp_lines(prefixes, g1, g2, verb="add"):
+    """ip -batch lines: each prefix proto bgp over g1 dev eth1 and g2 dev eth2."""
+    return [f"route {verb} {p} proto bgp nexthop via {g1} dev eth1 nexthop via {g2} dev eth2"
+            for p in prefixes]
+
+
+def start_with_ecmp(rl, n=10):
+    """Start the lab with n IPv4 prefixes over both peers. Returns the
+    prefixes, the table of them, and a check: all on the secondary only."""
+    rl.start()
+    prefixes = [v4_prefix(i) for i in range(n)]
+    rl.ce.ip_batch(ecmp_lines(prefixes, rl.P(0), rl.P(1)))
+    return prefixes, rl.table(only=set(prefixes)), only_via(rl, prefixes, rl.P(1), "eth2")
+
+
+def only_via(rl, prefixes, gw, dev):
+    """A check: every one of prefixes is installed, with the single path gw dev."""
+    only = set(prefixes)
+
+    def check():
+        t = rl.table(only=only)
+        return set(t) == only and all(hops_of(v) == [((gw, dev, 1),)] for v in t.values())
+    return check
+
+
 # --------------------------------------------------------------------------
 # timing
 
@@ -431,6 +456,41 @@ def test_ecmp_ipv6(lab, edgebfdd_factory, fam):
     rl.ce.ip_batch(batch)
     ecmp_failover(rl, prefixes, f"100 IPv6 ECMP ({'link-local' if fam == 'll' else 'global'})",
                   untouched=untouched)
+
+
+def test_ipv6_routes_via_peer_link_local(lab, edgebfdd_factory):
+    """IPv6 sessions between global addresses, routes through the peers'
+    link-local addresses (what bgpd installs when the peer announces a
+    link-local next hop): the primary's path goes, the secondary's stays,
+    and the ECMP routes come back after hold-down. edgebfdd knows the
+    primary's link-local address as the one with the same MAC in the
+    neighbour table."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start(fam=6)
+    L1, L2 = rl.peer_addr(0, "ll"), rl.peer_addr(1, "ll")
+    for ll, dev in ((L1, "eth1"), (L2, "eth2")):
+        # talk to the link-local address (a BGP speaker would): the kernel
+        # resolves it by neighbour discovery
+        def resolved():
+            rl.ce.run(["python3", "-c", "import socket; socket.socket(socket.AF_INET6, "
+                       f"socket.SOCK_DGRAM).sendto(b'x', ('{ll}', 9, 0, "
+                       f"socket.if_nametoindex('{dev}')))"])
+            return any(n.get("dst") == ll and n.get("lladdr")
+                       for n in rl.ce.ip_json("-6", "neigh", "show", "dev", dev))
+        wait_for(resolved, 5.0, interval=0.2, message=f"{ll} resolved on {dev}")
+    prefixes = [v6_prefix(i) for i in range(20)]
+    rl.ce.ip_batch(ecmp_lines(prefixes, L1, L2))
+    only = set(prefixes)
+    before = rl.table(only=only)
+    assert all(hops_of(v) == [tuple(sorted(((L1, "eth1", 1), (L2, "eth2", 1))))]
+               for v in before.values()), before
+    secondary_only = only_via(rl, prefixes, L2, "eth2")
+
+    rl.links[0].cut()
+    wait_for(secondary_only, 2.0, message="the primary's link-local path removed")
+    restore_after_hold_down(rl, lambda: rl.table(only=only) == before, secondary_only,
+                            "IPv6 via link-local next hops")
+    check_clean(rl)
 
 
 # --------------------------------------------------------------------------
@@ -907,6 +967,100 @@ def test_owner_change_is_left_alone(lab, edgebfdd_factory, how):
     assert rl.ours.routes("primary")["routes"] == []
 
 
+def test_owner_withdraw_during_outage_is_not_undone(lab, edgebfdd_factory):
+    """While the primary is Down, the owner of ECMP routes drops the dead
+    path itself (what zebra does once bgpd withdraws it): it deletes each
+    route and adds it again on the secondary, ending with exactly what
+    edgebfdd had installed. The kernel state then matches edgebfdd's
+    record, but the route is the owner's now: after Up + hold-down it must
+    stay on the secondary, not get the withdrawn path back. (An owner's
+    write identical to the route in place would be invisible: the kernel
+    reports no change.)"""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, _, secondary_only = start_with_ecmp(rl)
+    only = set(prefixes)
+    P2 = rl.P(1)
+    rl.links[0].cut()
+    wait_for(secondary_only, 3.0, message="routes repaired")
+    owners = rl.table(only=only)
+    rl.ce.ip_batch(f"route del {p} proto bgp" for p in prefixes)
+    rl.ce.ip_batch(f"route add {p} proto bgp via {P2} dev eth2" for p in prefixes)
+    assert rl.table(only=only) == owners  # the same routes, now written by their owner
+    rl.links[0].restore()
+    t_up = up_time(rl.ours.wait_state("primary", "up", UP_S))
+    assert_stays(lambda: rl.table(only=only), lambda t: t == owners, t_up + HOLD_S + 1.0,
+                 "the owner's single-path routes stay after hold-down")
+    s = wait_json(rl, "primary", 1.0, route_action="none", routes_affected=0)
+    assert s["routes_left_to_owner"] >= len(prefixes), s
+    assert s["route_errors"] == 0, s
+
+
+def test_owner_delete_of_demoted_route_is_not_undone(lab, edgebfdd_factory):
+    """demote: the original goes, a copy at metric + 5000 stays. The owner
+    puts the original back (zebra does) and later withdraws it for good
+    (bgpd lost the path). After Up + hold-down neither the original comes
+    back nor is edgebfdd's stale copy left behind."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.start(primary={"on_down": "demote", "demote_metric": 5000})
+    P1 = rl.P(0)
+    rl.ce.ip("route", "add", PFX, "via", P1, "dev", "eth1", "proto", "static", "metric", "100")
+    demoted = [(5100, "static", None, "unicast", ((P1, "eth1", 1),))]
+    rl.links[0].cut()
+    wait_for(lambda: rl.table(only={PFX}).get(PFX) == demoted, 3.0, message="route demoted")
+    rl.ce.ip("route", "add", PFX, "via", P1, "dev", "eth1", "proto", "static", "metric", "100")
+    wait_json(rl, "primary", 1.0, routes_undone=1)
+    rl.ce.ip("route", "del", PFX, "via", P1, "dev", "eth1", "proto", "static", "metric", "100")
+    assert rl.table(only={PFX}).get(PFX) == demoted
+    rl.links[0].restore()
+    t_up = up_time(rl.ours.wait_state("primary", "up", UP_S))
+    poll_until(lambda: rl.table(only={PFX}), lambda t: PFX not in t,
+               t_up + HOLD_S + 1.5 - time.time(), "the stale demoted copy removed")
+    assert_stays(lambda: rl.table(only={PFX}), lambda t: PFX not in t, time.time() + 0.5,
+                 "the owner's withdrawal stands")
+    check_clean(rl)
+
+
+def test_down_again_after_owner_put_dead_peer_back(lab, edgebfdd_factory):
+    """Down, Up (hold-down running), the owner puts the primary's path back
+    into the ECMP routes (zebra after BGP came back), and the primary fails
+    again before the hold-down ends: the routes must be repaired again, and
+    restored to the owner's ECMP routes once the primary is back for good."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, before, secondary_only = start_with_ecmp(rl)
+    only = set(prefixes)
+    add = ecmp_lines(prefixes, rl.P(0), rl.P(1), verb="replace")
+
+    rl.links[0].cut()
+    wait_for(secondary_only, 3.0, message="routes repaired")
+    rl.links[0].restore()
+    rl.ours.wait_state("primary", "up", UP_S)
+    rl.ce.ip_batch(add)  # the owner, during the hold-down
+    assert rl.table(only=only) == before
+    rl.links[0].cut()
+    t_cut = time.time()
+    first, _ = poll_until(secondary_only, bool, 3.0, "repaired again after the second Down")
+    print(f"second Down: repaired {first.t_e - t_cut:.3f}s after the cut")
+    restore_after_hold_down(rl, lambda: rl.table(only=only) == before, secondary_only,
+                            "after the second Down")
+    check_clean(rl)
+
+
+def test_unreadable_state_file_is_set_aside(lab, edgebfdd_factory):
+    """A state file edgebfdd cannot read is reported and moved aside, never
+    overwritten by the session's next state file."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.configure()
+    path = rl.ours.state_file("primary")
+    with open(path, "w") as f:
+        f.write("edgebfd-routes 1\nnot a session line\n")
+    rl.start()
+    wait_for(lambda: "cannot read this route state file" in rl.ours.proc.log(), 2.0,
+             message="the unreadable state file reported")
+    assert not os.path.exists(path)
+    with open(path + ".unreadable") as f:
+        assert "not a session line" in f.read()
+
+
 # --------------------------------------------------------------------------
 # 9: a flap during hold-down
 
@@ -915,17 +1069,8 @@ def test_flap_restarts_hold_down(lab, edgebfdd_factory):
     """Up, then Down again 1 s into the 2 s hold-down, then Up: the routes
     come back hold-down after the LAST Up."""
     rl = RouteLab(lab, edgebfdd_factory)
-    rl.start()
-    P1, P2 = rl.P(0), rl.P(1)
-    prefixes = [v4_prefix(i) for i in range(10)]
-    rl.ce.ip_batch(f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-                   for p in prefixes)
+    prefixes, before, withdrawn = start_with_ecmp(rl)
     only = set(prefixes)
-    before = rl.table(only=only)
-
-    def withdrawn():
-        t = rl.table(only=only)
-        return set(t) == only and all(hops_of(v) == [((P2, "eth2", 1),)] for v in t.values())
 
     rl.links[0].cut()
     wait_for(withdrawn, 3.0, message="routes withdrawn")

@@ -1,0 +1,103 @@
+/*
+ * test_nl_neigh.c - neighbour entries (netlink/nl_neigh.c) from hand-built
+ * RTM_NEWNEIGH payloads: what route actions use to find an IPv6 peer's
+ * link-local address (same link-layer address, same interface).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include <linux/neighbour.h>
+
+#include "msg_builder.h"
+#include "nl_neigh.h"
+
+static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
+
+/* An RTM_NEWNEIGH payload: struct ndmsg, then attributes. */
+static void msg_neigh(struct msg *m, uint8_t family, int ifindex, uint16_t state)
+{
+	struct ndmsg ndm = { .ndm_family = family, .ndm_ifindex = ifindex, .ndm_state = state };
+
+	memset(m, 0, sizeof(*m));
+	memcpy(m->buf, &ndm, sizeof(ndm));
+	m->len = NLMSG_ALIGN(sizeof(ndm));
+}
+
+static void test_reachable_v6(void **state)
+{
+	struct msg m;
+	struct nl_neigh n;
+	uint8_t want[16];
+
+	(void)state;
+	msg_neigh(&m, AF_INET6, 3, NUD_REACHABLE);
+	msg_addr(&m, NDA_DST, AF_INET6, "fe80::1");
+	msg_attr(&m, NDA_LLADDR, mac, sizeof(mac));
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), 0);
+	assert_int_equal(n.family, AF_INET6);
+	assert_int_equal(n.ifindex, 3);
+	assert_int_equal(n.state, NUD_REACHABLE);
+	addr_bytes(AF_INET6, "fe80::1", want);
+	assert_memory_equal(n.dst, want, 16);
+	assert_int_equal(n.lladdr_len, 6);
+	assert_memory_equal(n.lladdr, mac, 6);
+}
+
+/* An unresolved entry has no link-layer address: it matches nothing. */
+static void test_incomplete_has_no_lladdr(void **state)
+{
+	struct msg m;
+	struct nl_neigh n;
+
+	(void)state;
+	msg_neigh(&m, AF_INET6, 3, NUD_INCOMPLETE);
+	msg_addr(&m, NDA_DST, AF_INET6, "2001:db8::2");
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), 0);
+	assert_int_equal(n.lladdr_len, 0);
+}
+
+static void test_rejects(void **state)
+{
+	struct msg m;
+	struct nl_neigh n;
+	uint8_t long_lladdr[NL_NEIGH_LLADDR_MAX + 1] = { 0 };
+
+	(void)state;
+	/* too short for struct ndmsg */
+	msg_neigh(&m, AF_INET6, 3, NUD_REACHABLE);
+	assert_int_equal(nl_neigh_parse(m.buf, 4, &n), -EINVAL);
+	/* a bridge FDB entry (AF_BRIDGE): not an IP neighbour */
+	msg_neigh(&m, AF_BRIDGE, 3, NUD_REACHABLE);
+	msg_attr(&m, NDA_LLADDR, mac, sizeof(mac));
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), -EINVAL);
+	/* no destination, or one of the wrong size */
+	msg_neigh(&m, AF_INET6, 3, NUD_REACHABLE);
+	msg_attr(&m, NDA_LLADDR, mac, sizeof(mac));
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), -EINVAL);
+	msg_addr(&m, NDA_DST, AF_INET, "192.0.2.2");
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), -EINVAL);
+	/* an oversized link-layer address is left out, the entry kept */
+	msg_neigh(&m, AF_INET, 3, NUD_STALE);
+	msg_addr(&m, NDA_DST, AF_INET, "192.0.2.2");
+	msg_attr(&m, NDA_LLADDR, long_lladdr, sizeof(long_lladdr));
+	assert_int_equal(nl_neigh_parse(m.buf, m.len, &n), 0);
+	assert_int_equal(n.lladdr_len, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reachable_v6),
+		cmocka_unit_test(test_incomplete_has_no_lladdr),
+		cmocka_unit_test(test_rejects),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
