@@ -200,6 +200,21 @@ class FrrBgp(FrrInstance):
                  timeout, message=f"bgpd {self.name} answering", interval=0.05)
         return self.bgpd
 
+    def log_precisely(self):
+        """Microsecond log timestamps in every running daemon of the instance
+        (`log timestamp precision 6`), and bfdd's state changes logged
+        (`debug bfd peer`), so a timeline can be read from the logs."""
+        cmds = ["configure terminal", "log timestamp precision 6"]
+        if self.bfdd is not None:
+            cmds.append("debug bfd peer")
+        self.vtysh(*cmds, "end")
+
+    def log_events(self, daemon, pattern, since=0.0):
+        """[(unix time, line)] of a daemon's log lines matching pattern (a
+        regex), stamped at or after since. FRR stamps in local time."""
+        proc = {"zebra": self.zebra, "bfdd": self.bfdd, BGPD: self.bgpd}[daemon]
+        return frr_log_events(proc.log() if proc else "", pattern, since)
+
     def _check_alive(self):
         for p in (self.zebra, self.bfdd, self.bgpd):
             if p is not None and not p.alive():
@@ -328,12 +343,39 @@ def fib_routes(ns: Namespace, proto="bgp", table="main", family=4):
     return out
 
 
+_FRR_LOG_TS = re.compile(r"^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ")
+
+
+def frr_log_events(text, pattern, since=0.0):
+    """[(unix time, line)] of FRR log lines ("2026/11/23 13:14:29.360705 BGP:
+    ...", local time) matching pattern and stamped at or after since."""
+    rx = re.compile(pattern)
+    out = []
+    for line in text.splitlines():
+        m = _FRR_LOG_TS.match(line)
+        if not m or not rx.search(line):
+            continue
+        fmt = "%Y/%m/%d %H:%M:%S.%f" if "." in m.group(1) else "%Y/%m/%d %H:%M:%S"
+        t = _dt.datetime.strptime(m.group(1), fmt).timestamp()
+        if t >= since:
+            out.append((t, line))
+    return out
+
+
+_VIA = re.compile(r"\bvia (?:inet6? )?(\S+)")
+
+
 @dataclasses.dataclass(frozen=True)
 class RouteEvent:
     time: float        # wall clock (time.time() scale), as stamped by ip -ts
     deleted: bool      # RTM_DELROUTE
     prefix: str        # normalised: always with /len
     text: str          # the whole message, continuation lines joined
+
+    @property
+    def gateways(self):
+        """The gateways the message names ("via X", nexthop lines included)."""
+        return frozenset(_VIA.findall(self.text))
 
 
 _EVENT = re.compile(r"^\[(?P<ts>[^\]]+)\]\s+(?P<del>Deleted\s+)?(?P<dst>\S+)\s?(?P<rest>.*)$")
@@ -348,13 +390,17 @@ class RouteMonitor:
     and waits for it to show up in the output.
     """
 
+    # ip's own 1 MiB receive buffer overflows (ENOBUFS: events lost) when
+    # 10,000 routes change at once; 4 MiB is the usual net.core.rmem_max.
+    RCVBUF = 4 << 20
+
     def __init__(self, lab: Lab, ns: Namespace, name="route-monitor"):
         self.lab, self.ns, self.name = lab, ns, name
         self.proc = None
 
     def start(self, timeout=3.0):
         self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
-                                   ["ip", "-ts", "monitor", "route"])
+                                   ["ip", "-rcvbuf", str(self.RCVBUF), "-ts", "monitor", "route"])
 
         def seen():
             if not self.proc.alive():
@@ -404,6 +450,18 @@ class RouteMonitor:
             out.append(RouteEvent(t, bool(m.group("del")), dst, msg))
         return out
 
+    def first_times(self, prefixes, since, gateways):
+        """{prefix: time} of the first event at or after since that installs
+        the prefix through exactly gateways; prefixes without one are left
+        out (not yet, or the monitor lost the event)."""
+        wanted = set(prefixes)
+        out = {}
+        for e in self.events(prefixes=wanted):
+            if (e.time >= since and e.prefix not in out and not e.deleted
+                    and e.gateways == gateways):
+                out[e.prefix] = e.time
+        return out
+
 
 # --------------------------------------------------------------------------
 # the ExpressRoute topology
@@ -423,6 +481,13 @@ class ExpressRouteLab:
 
     ``link1.cut()`` silently cuts the primary at the provider (carrier stays
     up on both hosts). Call ``start()``, then ``wait_converged()``.
+
+    ce_bfd: the CE runs FRR's bfdd too and its bgpd has ``neighbor X bfd``
+    (bfdd's defaults are 300 ms x 3): FRR's own failover path, the lab's
+    baseline. msee_bgp_bfd: the MSEEs' bgpd has ``neighbor CE bfd``, so an
+    MSEE drops the BGP session when BFD goes Down, as a real MSEE does.
+    Every instance logs neighbor changes and, with microsecond stamps, BFD
+    state changes (``FrrBgp.log_events``).
     """
 
     CE_ADDR = ("192.0.2.1", "198.51.100.1")
@@ -431,8 +496,10 @@ class ExpressRouteLab:
 
     def __init__(self, lab: Lab, n_shared=200, n_primary_only=0,
                  shared_base="100.64.0.0/11", primary_only_base="100.96.0.0/11",
-                 keepalive=60, holdtime=180, bfd_interval_ms=300, bfd_multiplier=3):
+                 keepalive=60, holdtime=180, bfd_interval_ms=300, bfd_multiplier=3,
+                 ce_bfd=False, msee_bgp_bfd=False):
         self.lab = lab
+        self.ce_bfd, self.msee_bgp_bfd = ce_bfd, msee_bgp_bfd
         self.shared = prefixes(shared_base, n_shared)
         self.primary_only = prefixes(primary_only_base, n_primary_only)
         self.keepalive, self.holdtime = keepalive, holdtime
@@ -456,21 +523,23 @@ class ExpressRouteLab:
     # -- FRR
     def ce_bgpd_conf(self):
         neighbors = [Neighbor(a, MSEE_ASN, self.keepalive, self.holdtime,
-                              description=f"msee{i + 1}")
+                              description=f"msee{i + 1}", bfd=self.ce_bfd)
                      for i, a in enumerate(self.MSEE_ADDR)]
         return render_bgpd_conf(CE_ASN, self.CE_ADDR[0], neighbors, maximum_paths=2,
-                                hostname="ce")
+                                hostname="ce", extra_global=["bgp log-neighbor-changes"])
 
     def msee_bgpd_conf(self, i):
         nets = list(self.shared) + (list(self.primary_only) if i == 0 else [])
         return render_bgpd_conf(MSEE_ASN, self.MSEE_ADDR[i],
                                 [Neighbor(self.CE_ADDR[i], CE_ASN, self.keepalive,
-                                          self.holdtime, description="ce")],
-                                networks=nets, hostname=f"msee{i + 1}")
+                                          self.holdtime, description="ce",
+                                          bfd=self.msee_bgp_bfd)],
+                                networks=nets, hostname=f"msee{i + 1}",
+                                extra_global=["bgp log-neighbor-changes"])
 
     def start(self, timeout=10.0):
         """Start the MSEEs' zebra+bfdd+bgpd (with a BFD peer for the CE
-        address), then the CE's zebra+bgpd."""
+        address), then the CE's zebra+bgpd (+bfdd with ce_bfd)."""
         for i, m in enumerate(self.msee):
             frr = FrrBgp(self.lab, m, with_bfdd=True)
             self.msee_frr.append(frr)
@@ -481,11 +550,13 @@ class ExpressRouteLab:
                                receive_ms=self.bfd_interval_ms,
                                multiplier=self.bfd_multiplier)
             frr.start_bgpd(self.msee_bgpd_conf(i), timeout)
-        self.ce_frr = FrrBgp(self.lab, self.ce, with_bfdd=False)
+            frr.log_precisely()
+        self.ce_frr = FrrBgp(self.lab, self.ce, with_bfdd=self.ce_bfd)
         self.ce_frr.start(timeout=timeout)
         self.ce_frr.wait_interface("eth1")
         self.ce_frr.wait_interface("eth2")
         self.ce_frr.start_bgpd(self.ce_bgpd_conf(), timeout)
+        self.ce_frr.log_precisely()
         return self
 
     def wait_converged(self, timeout=30.0):

@@ -328,12 +328,19 @@ class Link:
         return json.loads(out)[0].get("state")
 
     def cut(self):
+        """Returns the wall-clock time the bridge command returned: no packet
+        passes after it (one may still pass while the command starts)."""
         self.switch.run(["bridge", "link", "set", "dev", self.ports[0], "state", "0"])
+        done = time.time()
         assert self.port_state() == "disabled"
+        return done
 
     def restore(self):
+        """Returns the wall-clock time the bridge command returned."""
         self.switch.run(["bridge", "link", "set", "dev", self.ports[0], "state", "3"])
+        done = time.time()
         assert self.port_state() == "forwarding"
+        return done
 
 
 class Lab:
@@ -1065,6 +1072,37 @@ class Capture:
     def wait_packets(self, n, timeout=3.0):
         return wait_for(lambda: (lambda p: p if len(p) >= n else None)(self.packets()),
                         timeout, message=f"{n} packets captured")
+
+    def stop(self):
+        self.proc.stop()
+
+
+class PacketStamps:
+    """tcpdump on one interface of a namespace, incoming packets matching a
+    pcap filter only: times() are the kernel's capture stamps (unix time,
+    microseconds), taken when the packet arrived, whoever reads it."""
+
+    TCPDUMP = "tcpdump"
+    _count = itertools.count()
+
+    def __init__(self, lab, ns, ifname, pcap_filter, timeout=5.0):
+        self.proc = lab.spawn(f"tcpdump-{ns.role}-{ifname}-{next(self._count)}", ns,
+                              [self.TCPDUMP, "-i", ifname, "-n", "-tt", "-l", "-Q", "in",
+                               "--immediate-mode", pcap_filter])
+
+        def listening():
+            if not self.proc.alive():
+                raise Fatal(f"tcpdump exited: {self.proc.log()[-500:]}")
+            return "listening on" in self.proc.log()
+        wait_for(listening, timeout, message=f"tcpdump listening on {ns.name}/{ifname}")
+
+    def times(self):
+        out = []
+        for line in self.proc.log().splitlines():
+            stamp = line.split(" ", 1)[0]
+            if stamp[:1].isdigit() and "." in stamp:
+                out.append(float(stamp))
+        return out
 
     def stop(self):
         self.proc.stop()
