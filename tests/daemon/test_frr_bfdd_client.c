@@ -263,7 +263,7 @@ static void run_until(struct fixture *f, bool (*done)(const struct fixture *), u
 	while (!done(f)) {
 		if (now_us() >= deadline)
 			fail_msg("timed out waiting for %s", what);
-		assert_true(sd_event_run(f->event, 10 * 1000) >= 0);
+		assert_true(sd_event_run(f->event, 10000) >= 0);
 	}
 }
 
@@ -303,7 +303,7 @@ static void test_dump_then_reconnect(void **state)
 	server_load_fixture(&f->server, "notify_dump.bin");
 	f->server.close_after_script = true;
 	start_client(f);
-	run_until(f, dump_received, 2 * 1000000, "the dump");
+	run_until(f, dump_received, 2000000, "the dump");
 	assert_int_equal(f->rec.connected, 1);
 	assert_int_equal(f->rec.n_lost, 0);
 	assert_int_equal(f->rec.peer[0].state, BFD_STATE_UP);
@@ -328,7 +328,7 @@ static void test_backoff_and_reset(void **state)
 
 	/* Nobody listens: each attempt fails, each wait twice the last. */
 	start_client(f);
-	run_until(f, lost_four_times, 3 * 1000000, "four failed attempts");
+	run_until(f, lost_four_times, 3000000, "four failed attempts");
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(f->rec.error[i], -ENOENT);
 		assert_int_equal(f->rec.retry_us[i], FRR_BFDD_RETRY_MIN_US << i);
@@ -337,7 +337,7 @@ static void test_backoff_and_reset(void **state)
 
 			assert_true(waited >= f->rec.retry_us[i - 1]);
 			/* the next wait is twice as long: slack under that */
-			assert_true(waited < f->rec.retry_us[i - 1] + 100 * 1000);
+			assert_true(waited < f->rec.retry_us[i - 1] + 100000);
 		}
 	}
 	assert_int_equal(f->rec.connected, 0);
@@ -346,7 +346,7 @@ static void test_backoff_and_reset(void **state)
 	server_listen(&f->server);
 	server_set_script(&f->server, "\0\0\0\x0f\0\0\x01\x01{\"status\":\"ok\"}", 23);
 	f->server.close_after_script = true;
-	run_until(f, connected, 2 * 1000000, "the subscription");
+	run_until(f, connected, 2000000, "the subscription");
 	/* and a success brings the wait back to 100 ms */
 	f->rec.n_lost = 0;
 	run_until(f, lost_once, 1000000, "the disconnection");
