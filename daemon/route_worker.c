@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 struct route_worker {
@@ -56,10 +57,21 @@ static void run_job(struct route_worker *w, struct route_job *job)
 	}
 }
 
+/* How much the worker is favoured over other processes (nice). During a
+ * failover on a CE router, zebra, bgpd and every route monitor read the
+ * same thousands of route changes that the worker makes, on the same few
+ * cores: measured in the lab (10,000 prefixes, 2 cores), the repair took
+ * about 100 ms at nice 0 against 20 ms on an idle machine. The worker
+ * sleeps between failovers, so this costs nothing otherwise. Without
+ * CAP_SYS_NICE the call fails and the worker runs at the daemon's nice. */
+#define WORKER_NICE (-10)
+
 static void *worker_main(void *arg)
 {
 	struct route_worker *w = arg;
 
+	/* Linux: nice is per thread, and a thread id is a process id here. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		struct route_job *job = w->queue;

@@ -12,6 +12,9 @@
  *                  is replaced without the dead nexthop
  *   ecmp-group     withdraw, ECMP routes sharing a nexthop group object:
  *                  the group is replaced once
+ *   ecmp-zebra     the same with zebra's group (proto zebra), which is
+ *                  never touched: each route is rewritten with an inline
+ *                  nexthop (what a CE with FRR 8.4 gets)
  *   single-inline  withdraw, single-path routes: each is deleted
  *   demote-inline  demote, single-path routes: re-added at a higher metric,
  *                  the original deleted
@@ -88,6 +91,12 @@ static const struct scenario scenarios[] = {
 	  "ip nexthop add id 1 via 192.0.2.2 dev b1 && ip nexthop add id 2 via 192.0.2.6 dev b2 "
 	  "&& ip nexthop add id 10 group 1/2",
 	  "ip nexthop show id 10 | grep -q 'group 2 '" },
+	{ "ecmp-zebra", CONF_ON_DOWN_WITHDRAW,
+	  "proto bgp metric 20 nhid 10",
+	  "ip nexthop add id 1 via 192.0.2.2 dev b1 proto zebra && "
+	  "ip nexthop add id 2 via 192.0.2.6 dev b2 proto zebra && "
+	  "ip nexthop add id 10 group 1/2 proto zebra",
+	  "! ip -4 route show proto bgp | grep -q 'nhid 10'" },
 	{ "single-inline", CONF_ON_DOWN_WITHDRAW,
 	  "proto bgp metric 20 via 192.0.2.2 dev b1", NULL,
 	  "test -z \"$(ip -4 route show proto bgp)\"" },
