@@ -39,15 +39,41 @@ static void save_ahead(void *ctx, const struct ra_record *rec)
 	job->save_error = route_state_save(job->state_dir, &job->owner, rec);
 }
 
+static void run_restore(struct route_worker *w, struct route_job *job)
+{
+	struct ra_companion *others = calloc(job->n_companions + 1, sizeof(*others));
+
+	if (!others) {
+		job->error = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < job->n_companions; i++)
+		others[i] = (struct ra_companion){ &job->companions[i].target,
+						   &job->companions[i].record, false };
+	job->error = ra_restore(w->engine, (uint8_t)job->owner.peer.family, &job->record, others,
+				job->n_companions, &job->result);
+	for (size_t i = 0; i < job->n_companions; i++)
+		job->companions[i].changed = others[i].changed;
+	free(others);
+}
+
 static void run_job(struct route_worker *w, struct route_job *job)
 {
 	if (job->kind == ROUTE_JOB_ACT)
 		job->error = ra_act(w->engine, &job->target, &job->record, save_ahead, job,
 				    &job->result);
 	else if (job->kind == ROUTE_JOB_RESTORE)
-		job->error = ra_restore(w->engine, (uint8_t)job->owner.peer.family, &job->record,
-					&job->result);
+		run_restore(w, job);
 	job->save_error = route_state_save(job->state_dir, &job->owner, &job->record);
+	for (size_t i = 0; i < job->n_companions; i++) {
+		int r = job->companions[i].changed
+				? route_state_save(job->state_dir, &job->companions[i].owner,
+						   &job->companions[i].record)
+				: 0;
+
+		if (r < 0 && job->save_error == 0)
+			job->save_error = r;
+	}
 	if (job->kind == ROUTE_JOB_RENAME && job->save_error == 0) {
 		struct route_state_owner old = job->owner;
 		struct ra_record none = { 0 };
@@ -209,5 +235,8 @@ void route_job_free(struct route_job *job)
 	if (!job)
 		return;
 	ra_record_free(&job->record);
+	for (size_t i = 0; i < job->n_companions; i++)
+		ra_record_free(&job->companions[i].record);
+	free(job->companions);
 	free(job);
 }

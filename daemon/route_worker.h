@@ -10,6 +10,7 @@
 #ifndef EDGEBFD_ROUTE_WORKER_H
 #define EDGEBFD_ROUTE_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <systemd/sd-event.h>
@@ -23,6 +24,16 @@ enum route_job_kind {
 	ROUTE_JOB_RENAME, /* only move the state file from old_name to owner.name */
 };
 
+/* Another session's record, lent to a restore (see ra_restore's others):
+ * moved in, moved back, its state file rewritten if the restore changed it. */
+struct route_job_companion {
+	uint64_t serial;
+	struct route_state_owner owner;
+	struct ra_target target;
+	struct ra_record record;
+	bool changed; /* the restore changed the record */
+};
+
 struct route_job {
 	struct route_job *next;
 	enum route_job_kind kind;
@@ -32,6 +43,8 @@ struct route_job {
 	char state_dir[108];
 	struct ra_target target;         /* ROUTE_JOB_ACT */
 	struct ra_record record;         /* moved in, moved back */
+	struct route_job_companion *companions; /* ROUTE_JOB_RESTORE: sessions still changed */
+	size_t n_companions;
 	struct ra_result result;
 	int error;                       /* of ra_act / ra_restore */
 	int save_error;                  /* of the state file */

@@ -110,6 +110,55 @@ static struct route_job *new_job(struct daemon *d, enum route_job_kind kind)
 	return job;
 }
 
+/* Which routes go through s, and what its Down does to them. */
+static void fill_target(const struct daemon_session *s, struct ra_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->family = (uint8_t)s->conf.peer.family;
+	memcpy(t->peer, s->conf.peer.family == AF_INET ? (const void *)&s->conf.peer.v4
+						       : &s->conf.peer.v6,
+	       nl_addr_len(t->family));
+	t->ifindex = s->ifindex;
+	t->on_down = s->conf.routes.on_down;
+	t->routes = s->conf.routes;
+}
+
+/* Lend a restore job the records of the other sessions (of its family)
+ * whose changes are in force: a route that one of them changed after the
+ * restored session comes back without that session's dead hops (see
+ * ra_restore). They are busy until the job comes back. */
+static void lend_companions(struct daemon *d, struct route_job *job)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		const struct session_routes *r = &d->sessions[i]->routes;
+
+		n += !r->busy && r->record.n && r->serial != job->serial &&
+		     d->sessions[i]->conf.peer.family == job->owner.peer.family;
+	}
+	if (n == 0 || !(job->companions = calloc(n, sizeof(*job->companions))))
+		return;
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		struct daemon_session *s = d->sessions[i];
+		struct session_routes *r = &s->routes;
+		struct route_job_companion *c;
+
+		if (r->busy || !r->record.n || r->serial == job->serial ||
+		    s->conf.peer.family != job->owner.peer.family)
+			continue;
+		c = &job->companions[job->n_companions++];
+		c->serial = r->serial;
+		route_state_owner_of(&s->conf, &c->owner);
+		fill_target(s, &c->target);
+		c->record = r->record;
+		memset(&r->record, 0, sizeof(r->record));
+		route_index_clear(&r->keys);
+		r->busy = true;
+		r->busy_kind = ROUTE_JOB_RESTORE;
+	}
+}
+
 /* Hand s's record to the worker for kind (ROUTE_JOB_RENAME: from
  * old_name). */
 static void submit_job(struct daemon_session *s, enum route_job_kind kind, const char *old_name)
@@ -128,15 +177,7 @@ static void submit_job(struct daemon_session *s, enum route_job_kind kind, const
 	if (old_name)
 		snprintf(job->old_name, sizeof(job->old_name), "%s", old_name);
 	if (kind == ROUTE_JOB_ACT) {
-		struct ra_target *t = &job->target;
-
-		t->family = (uint8_t)s->conf.peer.family;
-		memcpy(t->peer, s->conf.peer.family == AF_INET ? (const void *)&s->conf.peer.v4
-							       : &s->conf.peer.v6,
-		       nl_addr_len(t->family));
-		t->ifindex = s->ifindex;
-		t->on_down = s->conf.routes.on_down;
-		t->routes = s->conf.routes;
+		fill_target(s, &job->target);
 		job->event_us = r->down_us;
 		r->acted = s->conf.routes.on_down;
 	}
@@ -145,6 +186,8 @@ static void submit_job(struct daemon_session *s, enum route_job_kind kind, const
 	route_index_clear(&r->keys);
 	r->busy = true;
 	r->busy_kind = kind;
+	if (kind == ROUTE_JOB_RESTORE)
+		lend_companions(d, job);
 	route_worker_submit(d->route_worker, job);
 }
 
@@ -168,6 +211,7 @@ static void submit_orphan(struct daemon *d, const struct route_state_owner *owne
 	job->owner = *owner;
 	job->record = *rec;
 	memset(rec, 0, sizeof(*rec));
+	lend_companions(d, job);
 	route_worker_submit(d->route_worker, job);
 }
 
@@ -287,29 +331,32 @@ static void log_job(const char *name, const struct route_job *job, size_t left)
 				name, job->state_dir);
 }
 
-static void on_job_done(void *ctx, struct route_job *job)
+/* A record back from the worker: the job's own (acted: an ACT job), or a
+ * companion's (orphan_restore: restore it if its session is gone). res:
+ * what the job did to it, NULL for a companion. */
+static void give_back(struct daemon *d, uint64_t serial, const struct route_state_owner *owner,
+		      struct ra_record *rec, bool acted, bool orphan_restore,
+		      const struct ra_result *res)
 {
-	struct daemon *d = ctx;
-	struct daemon_session *s = job->serial ? find_by_serial(d, job->serial) : NULL;
+	struct daemon_session *s = serial ? find_by_serial(d, serial) : NULL;
 	struct session_routes *r;
 
-	if (job->kind != ROUTE_JOB_RENAME)
-		log_job(job->owner.name, job, job->record.n);
 	if (!s) {
 		/* Orphan, or its session was removed while the job ran. */
-		if (job->record.n && job->kind == ROUTE_JOB_ACT)
-			submit_orphan(d, &job->owner, &job->record);
-		route_job_free(job);
+		if (rec->n && orphan_restore)
+			submit_orphan(d, owner, rec);
 		return;
 	}
 	r = &s->routes;
 	r->busy = false;
-	if (job->kind == ROUTE_JOB_ACT && !r->want_act)
+	if (acted && !r->want_act)
 		bgp_routes_repaired(s);
-	r->record = job->record;
-	memset(&job->record, 0, sizeof(job->record));
-	r->errors += job->result.errors;
-	r->left_alone += job->result.left_alone;
+	r->record = *rec;
+	memset(rec, 0, sizeof(*rec));
+	if (res) {
+		r->errors += res->errors;
+		r->left_alone += res->left_alone;
+	}
 	reindex(r);
 	apply_seen(s);
 	if (r->resync) {
@@ -317,12 +364,10 @@ static void on_job_done(void *ctx, struct route_job *job)
 		route_watch_resync(d);
 	}
 	/* Renamed by a reload while the job ran: its file has the old name. */
-	if (strcmp(job->owner.name, s->conf.name) != 0 && !d->routes_stopping) {
-		submit_rename(s, job->owner.name);
-		route_job_free(job);
+	if (strcmp(owner->name, s->conf.name) != 0 && !d->routes_stopping) {
+		submit_rename(s, owner->name);
 		return;
 	}
-	route_job_free(job);
 	if (d->routes_stopping)
 		return;
 	if (r->want_act) {
@@ -336,6 +381,20 @@ static void on_job_done(void *ctx, struct route_job *job)
 		 * restores that failed; try again after a hold-down. */
 		start_hold_down(s);
 	}
+}
+
+static void on_job_done(void *ctx, struct route_job *job)
+{
+	struct daemon *d = ctx;
+
+	if (job->kind != ROUTE_JOB_RENAME)
+		log_job(job->owner.name, job, job->record.n);
+	give_back(d, job->serial, &job->owner, &job->record, job->kind == ROUTE_JOB_ACT,
+		  job->kind == ROUTE_JOB_ACT, &job->result);
+	for (size_t i = 0; i < job->n_companions; i++)
+		give_back(d, job->companions[i].serial, &job->companions[i].owner,
+			  &job->companions[i].record, false, true, NULL);
+	route_job_free(job);
 }
 
 void routes_session_init(struct daemon_session *s)

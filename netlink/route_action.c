@@ -912,7 +912,7 @@ static int queue_restore(struct nl_batch *nl, const struct ra_change *c, uint32_
 	}
 }
 
-enum plan { PLAN_RESTORE, PLAN_LEFT_ALONE, PLAN_FORGET, PLAN_DELETE_COPY };
+enum plan { PLAN_RESTORE, PLAN_LEFT_ALONE, PLAN_FORGET, PLAN_DELETE_COPY, PLAN_CHAINED };
 
 static bool same_members(const struct nl_nexthop *a, const struct nl_nexthop *b)
 {
@@ -977,20 +977,147 @@ static enum plan plan_change(const struct ra_change *c, struct current *cur,
 	}
 }
 
+/* ---- a route that another session changed after this one --------------- */
+
+/* Replace change d's payloads and kind. 0 or -ENOMEM (d unchanged). */
+static int change_set(struct ra_change *d, enum ra_change_kind kind, const void *original,
+		      uint16_t original_len, const void *installed, uint16_t installed_len)
+{
+	uint8_t *blob = malloc((size_t)original_len + installed_len + 1);
+
+	if (!blob)
+		return -ENOMEM;
+	memcpy(blob, original, original_len);
+	if (installed_len)
+		memcpy(blob + original_len, installed, installed_len);
+	free(d->original);
+	d->kind = (uint8_t)kind;
+	d->original = blob;
+	d->original_len = original_len;
+	d->installed = installed_len ? blob + original_len : NULL;
+	d->installed_len = installed_len;
+	return 0;
+}
+
+struct chain {
+	struct ra_companion *o;
+	struct ra_change *d;       /* o's change of the same route */
+	uint8_t x[RAW_MAX] __attribute__((aligned(4))); /* the route to put back */
+	int x_len;                 /* 0: every hop is dead: nothing to put back */
+};
+
+/* Whether another session's change d, on c's route, started from what c
+ * installed, and the kernel still has what d left. */
+static bool chained_on(const struct ra_change *c, const struct ra_change *d, struct current *cur)
+{
+	uint8_t a[RAW_MAX] __attribute__((aligned(4))), b[RAW_MAX] __attribute__((aligned(4)));
+	struct nl_route mine, theirs, now;
+
+	if (d->owner_changed || (d->kind != RA_DELETED && d->kind != RA_NEXTHOP_REMOVED) ||
+	    nl_route_parse(c->installed, c->installed_len, a, sizeof(a), &mine) <= 0 ||
+	    nl_route_parse(d->original, d->original_len, b, sizeof(b), &theirs) <= 0 ||
+	    !nl_route_same_path(&mine, &theirs))
+		return false;
+	if (d->kind == RA_DELETED)
+		return !current_route(cur, &d->key, &now);
+	return nl_route_parse(d->installed, d->installed_len, b, sizeof(b), &theirs) > 0 &&
+	       current_route(cur, &d->key, &now) && nl_route_same_path(&now, &theirs);
+}
+
+/* If c's route was changed after c by a session of others, fill ch: that
+ * change, and c's original without the hops of every session of others
+ * that changed the route. */
+static bool find_chain(const struct ra_change *c, struct current *cur,
+		       struct ra_companion *others, const struct route_index *ix, size_t n,
+		       struct chain *ch)
+{
+	uint8_t buf[RAW_MAX] __attribute__((aligned(4)));
+	bool keep[NL_ROUTE_NEXTHOPS_MAX];
+	struct nl_route orig;
+	unsigned live = 0;
+
+	if (c->kind != RA_NEXTHOP_REMOVED || c->owner_changed)
+		return false;
+	ch->d = NULL;
+	for (size_t k = 0; k < n && !ch->d; k++) {
+		int64_t at = route_index_get(&ix[k], &c->key);
+
+		if (at >= 0 && chained_on(c, &others[k].rec->changes[at], cur)) {
+			ch->o = &others[k];
+			ch->d = &others[k].rec->changes[at];
+		}
+	}
+	if (!ch->d || nl_route_parse(c->original, c->original_len, buf, sizeof(buf), &orig) <= 0 ||
+	    orig.nhid)
+		return false;
+	for (unsigned i = 0; i < orig.n_hops; i++) {
+		keep[i] = true;
+		for (size_t k = 0; k < n && keep[i]; k++)
+			if (route_index_get(&ix[k], &c->key) >= 0)
+				keep[i] = !hop_dead(others[k].t, orig.key.family, orig.hops[i].has_gw,
+						    orig.hops[i].gw, orig.hops[i].ifindex);
+		live += keep[i];
+	}
+	ch->x_len = live ? nl_route_rewrite(&orig, keep, orig.key.metric, ch->x, sizeof(ch->x)) : 0;
+	return ch->x_len >= 0;
+}
+
+/* Put back the route of chain ch (c's original without the hops still
+ * dead) and hand c's original over to the other session's change. False
+ * if the kernel refused (c stays for a later try). */
+static bool restore_chained(struct ra_engine *e, const struct ra_change *c, struct chain *ch,
+			    struct ra_result *res)
+{
+	struct failures f = { 0 };
+	int r = 0;
+
+	if (ch->x_len > 0) {
+		nl_batch_begin(e->nl, on_error, &f);
+		r = nl_batch_add(e->nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, ch->x,
+				 (size_t)ch->x_len, 0);
+		if (r == 0)
+			r = nl_batch_flush(e->nl);
+		if (r != 0 || f.n) {
+			if (res->errors++ == 0)
+				describe(res->error, sizeof(res->error), c, "restore (other link down)",
+					 f.n ? f.v[0].error : r < 0 ? r : -EIO);
+			free(f.v);
+			return false;
+		}
+	}
+	if (change_set(ch->d, ch->x_len > 0 ? RA_NEXTHOP_REMOVED : RA_DELETED, c->original,
+		       c->original_len, ch->x, (uint16_t)(ch->x_len > 0 ? ch->x_len : 0)) == 0)
+		ch->o->changed = true;
+	res->done[c->kind]++;
+	res->done_us = monotonic_us();
+	return true;
+}
+
 int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
-	       struct ra_result *res)
+	       struct ra_companion *others, size_t n_others, struct ra_result *res)
 {
 	struct current *cur = calloc(1, sizeof(*cur));
 	struct nexthops nhs = { 0 };
+	struct route_index *ix = calloc(n_others + 1, sizeof(*ix));
+	struct chain *ch = malloc(sizeof(*ch));
 	enum plan *plan = NULL;
 	uint8_t *failed = NULL;
 	int r;
 
-	if (!cur)
+	if (!cur || !ix || !ch) {
+		free(cur);
+		free(ix);
+		free(ch);
 		return -ENOMEM;
+	}
 	r = dump_nexthops(e, &nhs);
 	if (r == 0)
 		r = dump_current(e, family, cur);
+	for (size_t k = 0; k < n_others && r == 0; k++)
+		for (size_t i = 0; i < others[k].rec->n && r == 0; i++)
+			if (others[k].rec->changes[i].kind != RA_GROUP_SHRUNK &&
+			    route_index_put(&ix[k], &others[k].rec->changes[i].key, (uint32_t)i) < 0)
+				r = -ENOMEM;
 	plan = calloc(rec->n + 1, sizeof(*plan));
 	failed = calloc(rec->n + 1, 1);
 	if (r == 0 && (!plan || !failed))
@@ -1000,6 +1127,15 @@ int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 	for (size_t i = 0; i < rec->n; i++) {
 		plan[i] = plan_change(&rec->changes[i], cur, &nhs);
 		failed[i] = plan[i] == PLAN_RESTORE ? 0 : FAIL_SKIPPED;
+		/* Not as we left it: changed again by another session still
+		 * Down? Then this change is settled here, one route at a time
+		 * (a rare case: both links failed). */
+		if (plan[i] == PLAN_LEFT_ALONE &&
+		    find_chain(&rec->changes[i], cur, others, ix, n_others, ch)) {
+			plan[i] = PLAN_CHAINED;
+			if (!restore_chained(e, &rec->changes[i], ch, res))
+				failed[i] = FAIL_ERROR;
+		}
 	}
 	/* Groups and routes back; a demoted copy goes once its original is in. */
 	r = send_requests(e, rec, 0, false, failed, res, "restore", queue_restore);
@@ -1029,6 +1165,10 @@ int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 	if (r == 0)
 		drop_failed(rec, 0, failed);
 out:
+	for (size_t k = 0; k < n_others; k++)
+		route_index_clear(&ix[k]);
+	free(ix);
+	free(ch);
 	free(plan);
 	free(failed);
 	free(nhs.v);

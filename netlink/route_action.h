@@ -96,10 +96,27 @@ typedef void (*ra_before_send_fn)(void *ctx, const struct ra_record *rec);
 int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
 	   ra_before_send_fn before, void *ctx, struct ra_result *res);
 
-/* Put back what rec holds, of family (the session's). Changes restored or
- * left alone leave rec; those that failed stay for a later try. 0 or -errno. */
+/* Another session whose changes are still in force, for a restore. */
+struct ra_companion {
+	const struct ra_target *t;
+	struct ra_record *rec;
+	bool changed; /* set by ra_restore when it updated rec */
+};
+
+/*
+ * Put back what rec holds, of family (the session's). Changes restored or
+ * left alone leave rec; those that failed stay for a later try.
+ *
+ * others: sessions still Down. When one of them changed a route after
+ * this one did (both links of an ECMP route failed: this session's change
+ * left {B}, B's then deleted it), the route comes back without that
+ * session's dead hops ({A}), and that session's change takes over this
+ * one's original, so that its own restore later puts back {A, B}. Only
+ * routes with inline nexthops (a zebra nhid route is rewritten by zebra
+ * when BGP converges). 0 or -errno.
+ */
 int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
-	       struct ra_result *res);
+	       struct ra_companion *others, size_t n_others, struct ra_result *res);
 
 /* Whether route r (as the kernel reports it, hops of nhid routes
  * included) has a hop through t's peer. */

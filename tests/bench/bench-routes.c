@@ -177,7 +177,7 @@ static void run(const struct scenario *s, unsigned count, struct ra_engine *e)
 		       s->name, count, rec.n, now_ms() - t3);
 	}
 	t2 = now_ms();
-	if (ra_restore(e, AF_INET, &rec, &back) < 0 || rec.n != 0 || back.errors ||
+	if (ra_restore(e, AF_INET, &rec, NULL, 0, &back) < 0 || rec.n != 0 || back.errors ||
 	    back.left_alone) {
 		fprintf(stderr, "bench-routes: %s: restore left %zu changes, %zu errors: %s\n",
 			s->name, rec.n, back.errors, back.error);

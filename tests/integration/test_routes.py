@@ -1061,6 +1061,32 @@ def test_unreadable_state_file_is_set_aside(lab, edgebfdd_factory):
         assert "not a session line" in f.read()
 
 
+def test_both_links_down_then_back_one_by_one(lab, edgebfdd_factory):
+    """ECMP routes over both links; the primary fails (routes on the
+    secondary), then the secondary too (routes withdrawn). The primary
+    comes back first: after its hold-down the routes return through the
+    primary only, not as the secondary's changes left them; then the
+    secondary comes back and the original ECMP routes return."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, before, secondary_only = start_with_ecmp(rl)
+    only = set(prefixes)
+    primary_only = only_via(rl, prefixes, rl.P(0), "eth1")
+
+    rl.links[0].cut()
+    wait_for(secondary_only, 3.0, message="routes on the secondary")
+    rl.links[1].cut()
+    wait_for(lambda: not rl.table(only=only), 3.0, message="routes withdrawn")
+    restore_after_hold_down(rl, primary_only, lambda: not rl.table(only=only),
+                            "primary back first: routes through it")
+    s = rl.session("secondary")
+    assert s["route_action"] == "withdrawn" and s["routes_affected"] == len(prefixes), s
+    restore_after_hold_down(rl, lambda: rl.table(only=only) == before, primary_only,
+                            "secondary back: ECMP again", name="secondary",
+                            restore_link=rl.links[1].restore)
+    check_clean(rl)
+    check_clean(rl, "secondary")
+
+
 # --------------------------------------------------------------------------
 # 9: a flap during hold-down
 
