@@ -3,46 +3,30 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "state_file.h"
 
 #define MAGIC "edgebfd-bgp-shutdown 1"
 
 int bgp_shut_file_save(const char *dir, const struct bgp_shut_entry *entries, size_t n)
 {
-	char path[256], tmp[264];
-	FILE *f;
-	int fd, r = 0;
+	char path[256];
+	struct state_file sf = { 0 };
+	int r;
 
 	snprintf(path, sizeof(path), "%s/" BGP_SHUT_FILE_NAME, dir);
 	if (n == 0)
-		return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
-	fputs(MAGIC "\n", f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s %s\n", entries[i].address, entries[i].vty_dir);
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		r = -errno;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) != 0)
-		r = -errno;
+		return state_file_remove(path);
+	r = state_file_begin(&sf, path);
 	if (r < 0)
-		unlink(tmp);
-	return r;
+		return r;
+	fputs(MAGIC "\n", sf.f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(sf.f, "%s %s\n", entries[i].address, entries[i].vty_dir);
+	return state_file_commit(&sf);
 }
 
 /* "ADDRESS VTY-DIR" into e; false if the line is not one. */

@@ -3,11 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "state_file.h"
 
 #define MAGIC "edgebfd-routes 1"
 /* The last word of a change its owner has changed since (restore leaves it). */
@@ -50,26 +50,18 @@ static const char *addr_str(const struct conf_addr *a, char *buf, size_t len)
 int route_state_save(const char *dir, const struct route_state_owner *owner,
 		     const struct ra_record *rec)
 {
-	char path[512], tmp[520], local[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+	char path[512], local[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+	struct state_file sf = { 0 };
 	FILE *f;
-	int fd, r = 0;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/%s" ROUTE_STATE_SUFFIX, dir, owner->name);
 	if (rec->n == 0)
-		return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (f)
-		setvbuf(f, NULL, _IOFBF, 1 << 18); /* fewer writes; harmless if refused */
-	if (!f) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
+		return state_file_remove(path);
+	r = state_file_begin(&sf, path);
+	if (r < 0)
 		return r;
-	}
+	f = sf.f;
 	fprintf(f, MAGIC "\nsession %s %s %s %s\n", owner->name, owner->ifname,
 		addr_str(&owner->local, local, sizeof(local)),
 		addr_str(&owner->peer, peer, sizeof(peer)));
@@ -92,15 +84,7 @@ int route_state_save(const char *dir, const struct route_state_owner *owner,
 			fputs(" " OWNER_CHANGED, f);
 		putc('\n', f);
 	}
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		r = -errno;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) != 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	return state_file_commit(&sf);
 }
 
 /* Decode the hex word at *p into a new buffer; advance *p. */
