@@ -79,3 +79,10 @@ def edgebfdd_factory(lab):
     def make(ns, name="edgebfdd"):
         return nslab.Edgebfdd(lab, ns, name=name)
     return make
+
+
+@pytest.fixture(scope="module")
+def bgpd_installed():
+    """For modules that need FRR's bgpd (pytestmark usefixtures)."""
+    if not os.access(os.path.join(nslab.FRR_DIR, "bgpd"), os.X_OK):
+        pytest.fail(f"missing {nslab.FRR_DIR}/bgpd (package frr)", pytrace=False)

@@ -57,10 +57,7 @@ class RouteEdgebfdd(Edgebfdd):
         return json.loads(self.ctl("--json", "routes", name))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def bgpd_installed():
-    if not os.access(os.path.join(nslab.FRR_DIR, "bgpd"), os.X_OK):
-        pytest.fail(f"missing {nslab.FRR_DIR}/bgpd (package frr)", pytrace=False)
+pytestmark = pytest.mark.usefixtures("bgpd_installed")
 
 
 @pytest.fixture
