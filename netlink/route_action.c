@@ -1068,10 +1068,10 @@ static bool find_chain(const struct ra_change *c, struct current *cur,
 static bool restore_chained(struct ra_engine *e, const struct ra_change *c, struct chain *ch,
 			    struct ra_result *res)
 {
-	struct failures f = { 0 };
-	int r = 0;
-
 	if (ch->x_len > 0) {
+		struct failures f = { 0 };
+		int r;
+
 		nl_batch_begin(e->nl, on_error, &f);
 		r = nl_batch_add(e->nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, ch->x,
 				 (size_t)ch->x_len, 0);
