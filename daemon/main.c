@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +164,22 @@ static int on_sighup(sd_event_source *source, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+/*
+ * The event loop sends the BFD packets: it runs at SCHED_FIFO 2, above the
+ * route worker (1, route_worker.c), which would otherwise keep a one-core
+ * router's BFD timers waiting through a large route action. Its work per
+ * wake-up is small and bounded. Needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 2
+ * (edgebfd.service: LimitRTPRIO=2); without either it runs as it is.
+ */
+static void raise_priority(void)
+{
+	struct sched_param sp = { .sched_priority = 2 };
+
+	if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) != 0)
+		log_info("running without real-time priority (no CAP_SYS_NICE nor "
+			 "LimitRTPRIO=2): BFD timers share the CPU with everything else");
+}
+
 /* One descriptor per session: make room for thousands. */
 static void raise_fd_limit(void)
 {
@@ -246,6 +264,7 @@ int main(int argc, char **argv)
 	}
 	d.conf_path = o.config;
 	raise_fd_limit();
+	raise_priority();
 
 	r = run(&d);
 
