@@ -399,8 +399,12 @@ class RouteMonitor:
         self.proc = None
 
     def start(self, timeout=3.0):
+        # ip stamps an event when it reads it: at real-time priority (above
+        # edgebfdd's, which would otherwise keep it waiting through a large
+        # repair) the stamps stay close to the kernel's changes.
         self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
-                                   ["ip", "-rcvbuf", str(self.RCVBUF), "-ts", "monitor", "route"])
+                                   ["chrt", "-f", "3", "ip", "-rcvbuf", str(self.RCVBUF),
+                                    "-ts", "monitor", "route"])
 
         def seen():
             if not self.proc.alive():
