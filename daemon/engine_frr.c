@@ -20,6 +20,8 @@ struct engine_frr {
 	bool subscribed;
 	sd_event_source *poll_timer;  /* armed while not subscribed */
 	struct frr_vty_call *poll_call;
+	bool reading_once;            /* poll_call is a reload's read, wanted even when subscribed */
+	char dir[CONF_FRR_VTY_DIR_MAX]; /* frr-vty-dir when started */
 	char socket_path[FRR_VTY_PATH_MAX];
 	char vty_path[FRR_VTY_PATH_MAX];
 	struct log_ratelimit log;
@@ -80,8 +82,9 @@ static void on_poll_done(const struct frr_vty_result *res, void *userdata)
 	int r;
 
 	f->poll_call = NULL;
-	if (f->subscribed)
+	if (f->subscribed && !f->reading_once)
 		return; /* the control socket came back meanwhile: it is newer */
+	f->reading_once = false;
 	if (res->error < 0 || res->status != FRR_CMD_SUCCESS) {
 		if (log_ratelimit_ok(&f->log, now))
 			log_warning("frr-bfdd: cannot read \"show bfd peers json\" from %s: %s%s",
@@ -96,21 +99,27 @@ static void on_poll_done(const struct frr_vty_result *res, void *userdata)
 			    f->vty_path);
 }
 
-static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
+/* Read every peer's state once through bfdd's vty. */
+static void poll_now(struct engine_frr *f)
 {
 	static const char *const commands[] = { "enable", "show bfd peers json" };
-	struct engine_frr *f = userdata;
-	const struct conf *conf = f->d->conf;
 	int r;
 
-	sd_event_source_set_time(source, usec + conf->frr_bfdd_poll_us);
-	sd_event_source_set_enabled(source, SD_EVENT_ON);
 	if (f->poll_call)
-		return 0; /* bfdd is slow: the call in flight has its own timeout */
-	r = frr_vty_run(f->d->event, f->vty_path, commands, 2, conf->frr_vty_timeout_us,
+		return; /* bfdd is slow: the call in flight has its own timeout */
+	r = frr_vty_run(f->d->event, f->vty_path, commands, 2, f->d->conf->frr_vty_timeout_us,
 			on_poll_done, f, &f->poll_call);
 	if (r < 0 && log_ratelimit_ok(&f->log, daemon_now_us(f->d)))
 		log_error_errno(r, "frr-bfdd: cannot ask %s", f->vty_path);
+}
+
+static int on_poll(sd_event_source *source, uint64_t usec, void *userdata)
+{
+	struct engine_frr *f = userdata;
+
+	sd_event_source_set_time(source, usec + f->d->conf->frr_bfdd_poll_us);
+	sd_event_source_set_enabled(source, SD_EVENT_ON);
+	poll_now(f);
 	return 0;
 }
 
@@ -135,6 +144,7 @@ static void on_connected(void *userdata)
 	sd_event_source_set_enabled(f->poll_timer, SD_EVENT_OFF);
 	frr_vty_call_cancel(f->poll_call);
 	f->poll_call = NULL;
+	f->reading_once = false; /* the subscription's dump tells it all */
 	log_notice("frr-bfdd: following FRR bfdd's sessions through %s", f->socket_path);
 }
 
@@ -168,6 +178,7 @@ int engine_frr_start(struct daemon *d)
 		return -ENOMEM;
 	f->d = d;
 	f->log.burst = 3;
+	snprintf(f->dir, sizeof(f->dir), "%s", d->conf->frr_vty_dir);
 	r = frr_vty_socket_path(f->vty_path, sizeof(f->vty_path), d->conf->frr_vty_dir, "bfdd");
 	if (r == 0 && (size_t)snprintf(f->socket_path, sizeof(f->socket_path), "%s/bfdd.sock",
 				       d->conf->frr_vty_dir) >= sizeof(f->socket_path))
@@ -198,4 +209,25 @@ void engine_frr_stop(struct daemon *d)
 	sd_event_source_disable_unref(f->poll_timer);
 	free(f);
 	d->engine_frr = NULL;
+}
+
+void engine_frr_reloaded(struct daemon *d)
+{
+	struct engine_frr *f = d->engine_frr;
+
+	if (!f)
+		return;
+	if (strcmp(f->dir, d->conf->frr_vty_dir) != 0) {
+		/* Another FRR instance: a new subscription, and its full dump. */
+		log_notice("frr-bfdd: frr-vty-dir is now %s", d->conf->frr_vty_dir);
+		engine_frr_stop(d);
+		engine_frr_start(d);
+		return;
+	}
+	/* bfdd sent its full dump when we subscribed: sessions new in this
+	 * config learn their peers' states from one read of the vty. */
+	if (!f->poll_call) {
+		poll_now(f);
+		f->reading_once = f->poll_call != NULL;
+	}
 }

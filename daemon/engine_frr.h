@@ -25,6 +25,10 @@ int engine_frr_start(struct daemon *d);
 /* Stop following; accepts a daemon that never started it. */
 void engine_frr_stop(struct daemon *d);
 
+/* After a reload: sessions new in the config learn their bfdd peers'
+ * states now; a new frr-vty-dir means another bfdd to follow. */
+void engine_frr_reloaded(struct daemon *d);
+
 /* Whether the sessions follow FRR's bfdd instead of running libbfd. */
 bool engine_frr_active(const struct daemon *d);
 

@@ -13,6 +13,7 @@
 
 #include "bgp.h"
 #include "daemon.h"
+#include "engine_frr.h"
 #include "sessions.h"
 
 static void log_report(const struct conf_report *report, int priority)
@@ -125,6 +126,7 @@ int daemon_reload(struct daemon *d)
 	conf_free(d->conf);
 	d->conf = conf;
 	bgp_reloaded(d);
+	engine_frr_reloaded(d);
 	log_info("reloaded %s: %zu sessions (%zu new, %zu removed)", d->conf_path, n, added,
 		 removed);
 	return 0;

@@ -21,10 +21,11 @@ from test_routes import (RouteLab, ecmp_lines, only_via, poll_until,
 POLL_MS = 200
 
 
-def start_frr_engine(lab, edgebfdd_factory, feed):
+def start_frr_engine(lab, edgebfdd_factory, feed, sessions=RouteLab.SESSIONS):
     """The CE's bfdd with both peers, the peers, and edgebfdd following
     bfdd (feed "socket": bfdd.sock; "poll": bfdd's control socket moved
-    elsewhere, so edgebfdd polls). Returns the RouteLab."""
+    elsewhere, so edgebfdd polls) with the given sessions configured.
+    Returns the RouteLab."""
     rl = RouteLab(lab, edgebfdd_factory)
     ours = rl.configure(fam=4)
     frr = nslab.FrrInstance(lab, rl.ce)
@@ -40,10 +41,13 @@ def start_frr_engine(lab, edgebfdd_factory, feed):
     assert os.path.exists(os.path.join(frr.rundir, "bfdd.sock")) == (feed == "socket")
     ours.daemon_cfg.update({"engine": "frr-bfdd", "frr-vty-dir": frr.rundir,
                             "frr-bfdd-poll-interval": f"{POLL_MS}ms"})
+    rl.all_sessions = dict(ours.sessions_cfg)
+    for name in set(rl.SESSIONS) - set(sessions):
+        del ours.sessions_cfg[name]
     for d in rl.theirs:
         d.start()
     ours.start()
-    for name in rl.SESSIONS:
+    for name in sessions:
         s = ours.wait_state(name, "up", 10.0)
         assert s["engine"] == "frr-bfdd", s
         assert s["packets_rx"] == 0 and s["packets_tx"] == 0, s  # bfdd does the talking
@@ -113,3 +117,21 @@ def test_frr_bfdd_engine_refuses_local_disable_and_engine_change(lab, edgebfdd_f
     wait_for(lambda: "engine: cannot change while edgebfdd runs" in rl.ours.proc.log(), 3.0,
              message="the engine change refused")
     assert rl.ours.session("primary")["engine"] == "frr-bfdd"
+
+
+def test_frr_bfdd_session_added_by_reload_learns_its_state(lab, edgebfdd_factory):
+    """bfdd sends every peer's state once, when edgebfdd subscribes. A
+    session added later by a reload must not wait for its peer's next
+    change: it shows bfdd's state (Up) right after the reload."""
+    rl = start_frr_engine(lab, edgebfdd_factory, "socket", sessions=("primary",))
+    assert [s["name"] for s in rl.ours.sessions()] == ["primary"]
+    # bfdd's secondary peer Up with its final timers: no change of it is
+    # coming that could tell edgebfdd its state by chance
+    wait_for(lambda: (lambda p: p and p["status"] == "up"
+                      and p["remote-transmit-interval"] == rl.interval_ms)(
+                 rl.frr.peer(rl.peer_addr(1))), 10.0, message="bfdd's secondary peer settled")
+    rl.ours.sessions_cfg["secondary"] = rl.all_sessions["secondary"]
+    rl.ours.reload()
+    s = rl.ours.wait_state("secondary", "up", 3.0)
+    assert s["engine"] == "frr-bfdd" and s["packets_rx"] == 0, s
+    assert rl.ours.session("primary")["state"] == "up"
