@@ -127,16 +127,20 @@ static void fill_target(const struct daemon_session *s, struct ra_target *t)
  * whose changes are in force: a route that one of them changed after the
  * restored session comes back without that session's dead hops (see
  * ra_restore). They are busy until the job comes back. */
+static bool lendable(const struct daemon_session *s, const struct route_job *job)
+{
+	const struct session_routes *r = &s->routes;
+
+	return !r->busy && r->record.n && r->serial != job->serial &&
+	       s->conf.peer.family == job->owner.peer.family;
+}
+
 static void lend_companions(struct daemon *d, struct route_job *job)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < d->n_sessions; i++) {
-		const struct session_routes *r = &d->sessions[i]->routes;
-
-		n += !r->busy && r->record.n && r->serial != job->serial &&
-		     d->sessions[i]->conf.peer.family == job->owner.peer.family;
-	}
+	for (size_t i = 0; i < d->n_sessions; i++)
+		n += lendable(d->sessions[i], job);
 	if (n == 0 || !(job->companions = calloc(n, sizeof(*job->companions))))
 		return;
 	for (size_t i = 0; i < d->n_sessions; i++) {
@@ -144,8 +148,7 @@ static void lend_companions(struct daemon *d, struct route_job *job)
 		struct session_routes *r = &s->routes;
 		struct route_job_companion *c;
 
-		if (r->busy || !r->record.n || r->serial == job->serial ||
-		    s->conf.peer.family != job->owner.peer.family)
+		if (!lendable(s, job))
 			continue;
 		c = &job->companions[job->n_companions++];
 		c->serial = r->serial;

@@ -204,6 +204,18 @@ def start_with_ecmp(rl, n=10):
     return prefixes, rl.table(only=set(prefixes)), only_via(rl, prefixes, rl.P(1), "eth2")
 
 
+def withdrawn_check(rl, prefixes):
+    """A check: the single-path route PFX is gone and every one of the ECMP
+    prefixes is on the secondary only."""
+    only = set(prefixes) | {PFX}
+
+    def check():
+        t = rl.table(only=only)
+        return PFX not in t and all(hops_of(t.get(p, [])) == [((rl.P(1), "eth2", 1),)]
+                                    for p in prefixes)
+    return check
+
+
 def only_via(rl, prefixes, gw, dev):
     """A check: every one of prefixes is installed, with the single path gw dev."""
     only = set(prefixes)
@@ -755,10 +767,7 @@ def test_restart_reconciles(lab, edgebfdd_factory, how):
     before = rl.table(only=only)
     assert set(before) == only
 
-    def withdrawn():
-        t = rl.table(only=only)
-        return PFX not in t and all(hops_of(t.get(p, [])) == [((P2, "eth2", 1),)]
-                                    for p in prefixes)
+    withdrawn = withdrawn_check(rl, prefixes)
 
     rl.links[0].cut()
     wait_for(withdrawn, 3.0, message="routes withdrawn")
@@ -823,16 +832,12 @@ def test_reload(lab, edgebfdd_factory):
     rl.start()
     P1, P2 = rl.P(0), rl.P(1)
     prefixes = [v4_prefix(i) for i in range(10)]
-    rl.ce.ip_batch([f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-                    for p in prefixes]
+    rl.ce.ip_batch(ecmp_lines(prefixes, P1, P2)
                    + [f"route add {PFX} via {P1} dev eth1 proto static metric 100"])
     only = set(prefixes) | {PFX}
     before = rl.table(only=only)
 
-    def withdrawn():
-        t = rl.table(only=only)
-        return PFX not in t and all(hops_of(t.get(p, [])) == [((P2, "eth2", 1),)]
-                                    for p in prefixes)
+    withdrawn = withdrawn_check(rl, prefixes)
     rl.links[0].cut()
     wait_for(withdrawn, 3.0, message="routes withdrawn")
     wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=11)
@@ -860,16 +865,12 @@ def test_peer_admin_down(lab, edgebfdd_factory, policy):
     rl.start(defaults={"on_peer_admin_down": policy})
     P1, P2 = rl.P(0), rl.P(1)
     prefixes = [v4_prefix(i) for i in range(10)]
-    rl.ce.ip_batch([f"route add {p} proto bgp nexthop via {P1} dev eth1 nexthop via {P2} dev eth2"
-                    for p in prefixes]
+    rl.ce.ip_batch(ecmp_lines(prefixes, P1, P2)
                    + [f"route add {PFX} via {P1} dev eth1 proto static metric 100"])
     only = set(prefixes) | {PFX}
     before = rl.table(only=only)
 
-    def withdrawn():
-        t = rl.table(only=only)
-        return PFX not in t and all(hops_of(t.get(p, [])) == [((P2, "eth2", 1),)]
-                                    for p in prefixes)
+    withdrawn = withdrawn_check(rl, prefixes)
 
     rl.theirs[0].disable("primary")
     s = rl.ours.wait_state("primary", "down", 2.0, peer_admin_down=True)
