@@ -11,8 +11,9 @@
  *   control.c    the control socket that edgebfdctl talks to
  *   engine_frr.c engine = frr-bfdd: the sessions follow FRR bfdd's peers
  *   routes.c     route actions on Down and restore after hold-down, run by
- *                the thread of route_worker.c; route_watch.c notices
- *                owners putting repaired routes back; route_state.c
+ *                the thread of route_worker.c; route_planner.c decides
+ *                them ahead; route_watch.c notices owners putting
+ *                repaired routes back and any change; route_state.c
  *                keeps each session's changes in a state file
  *   bgp.c        a session's BGP neighbor in FRR's bgpd: reset or shutdown
  *                on Down, un-shut after hold-down, timers; the commands run
@@ -38,6 +39,7 @@ struct control;
 struct engine_frr;
 struct daemon_session;
 struct nl_link_monitor;
+struct route_planner;
 struct route_watch;
 struct route_worker;
 
@@ -63,6 +65,8 @@ struct daemon {
 
 	struct route_worker *route_worker;
 	struct route_watch *route_watch;
+	struct route_planner *route_planner;
+	sd_event_source *route_plan_timer; /* routes.c: when to (re)plan */
 	uint64_t route_serial;            /* last struct session_routes serial */
 	bool routes_stopping;
 

@@ -1,7 +1,8 @@
 /*
- * route_watch.c - the kernel's route notifications, for one question:
+ * route_watch.c - the kernel's route notifications, for two questions:
  * does an owner (zebra, an operator's script) put back routes that a
- * session's action took away while the session is still Down? Our own
+ * session's action took away while the session is still Down? And has
+ * anything changed since the plans were made (route_planner.h)? Our own
  * changes carry the route worker's netlink port id and are skipped.
  */
 #include <arpa/inet.h>
@@ -43,16 +44,14 @@ static int request_dump(struct route_watch *w)
 	return mnl_socket_sendto(w->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
 }
 
-static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+/* Read up to max_reads packets of notifications; stops when none is left. */
+static void read_notifications(struct daemon *d, int max_reads)
 {
-	struct daemon *d = userdata;
 	struct route_watch *w = d->route_watch;
 	uint32_t ours = route_worker_portid(d->route_worker);
+	bool changed = false;
 
-	(void)source;
-	(void)fd;
-	(void)revents;
-	for (int n = 0; n < READS_PER_CALL; n++) {
+	for (int n = 0; n < max_reads; n++) {
 		ssize_t len = recv(mnl_socket_get_fd(w->nl), w->buf, sizeof(w->buf), MSG_DONTWAIT);
 		int left;
 
@@ -60,6 +59,7 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
 			log_warning("route watcher: the kernel dropped notifications (ENOBUFS): "
 				    "reading all routes again");
 			route_watch_resync(d);
+			changed = true;
 			continue;
 		}
 		if (len <= 0)
@@ -69,15 +69,42 @@ static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *
 		 * our own dump's answers carry ours. */
 		for (const struct nlmsghdr *h = (const struct nlmsghdr *)w->buf; mnl_nlmsg_ok(h, left);
 		     h = mnl_nlmsg_next(h, &left)) {
-			if (h->nlmsg_pid == ours ||
-			    (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE))
+			bool from_dump = h->nlmsg_pid == mnl_socket_get_portid(w->nl);
+
+			if (h->nlmsg_pid == ours)
 				continue;
+			if (h->nlmsg_type == RTM_NEWNEXTHOP || h->nlmsg_type == RTM_DELNEXTHOP) {
+				changed = true;
+				continue;
+			}
+			if (h->nlmsg_type != RTM_NEWROUTE && h->nlmsg_type != RTM_DELROUTE)
+				continue;
+			changed |= !from_dump;
 			routes_watch_route(d, h->nlmsg_type, mnl_nlmsg_get_payload(h),
-					   mnl_nlmsg_get_payload_len(h),
-					   h->nlmsg_pid == mnl_socket_get_portid(w->nl));
+					   mnl_nlmsg_get_payload_len(h), from_dump);
 		}
 	}
+	if (changed)
+		routes_changed(d);
+}
+
+static int on_readable(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+	(void)source;
+	(void)fd;
+	(void)revents;
+	read_notifications(userdata, READS_PER_CALL);
 	return 0;
+}
+
+/* A failover does not wait for a backlog: what is queued beyond this
+ * makes the plan stale anyway, and the rest is read by the loop. */
+#define DRAIN_READS 4
+
+void route_watch_drain(struct daemon *d)
+{
+	if (d->route_watch)
+		read_notifications(d, DRAIN_READS);
 }
 
 void route_watch_resync(struct daemon *d)
@@ -125,6 +152,12 @@ int route_watch_start(struct daemon *d)
 		route_watch_stop(d);
 		return log_error_errno(r, "cannot watch route changes");
 	}
+	/* Nexthop objects too: a group that changes changes its routes. A
+	 * kernel without them (before 5.3) has nothing to report. */
+	int group = RTNLGRP_NEXTHOP;
+
+	(void)setsockopt(mnl_socket_get_fd(w->nl), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+			 sizeof(group));
 	/* Room for a burst: 100,000 route changes are about 10 MB. */
 	int size = 16 << 20;
 

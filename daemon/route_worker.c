@@ -13,6 +13,7 @@
 
 struct route_worker {
 	struct ra_engine *engine;
+	struct route_planner *planner;
 	uint32_t portid;
 	pthread_t thread;
 	bool running;
@@ -58,13 +59,24 @@ static void run_restore(struct route_worker *w, struct route_job *job)
 	free(others);
 }
 
+/* The plan is taken before anything changes; the planner hears of our
+ * changes before the first and after the last (a plan made in between
+ * would have read them half done). */
 static void run_job(struct route_worker *w, struct route_job *job)
 {
-	if (job->kind == ROUTE_JOB_ACT)
-		job->error = ra_act(w->engine, &job->target, &job->record, save_ahead, job,
+	if (job->kind == ROUTE_JOB_ACT) {
+		struct ra_plan *plan = route_planner_take(w->planner, job->serial, &job->target);
+
+		route_planner_changed(w->planner);
+		job->error = ra_act(w->engine, &job->target, &job->record, plan, save_ahead, job,
 				    &job->result);
-	else if (job->kind == ROUTE_JOB_RESTORE)
+		ra_plan_free(plan);
+		route_planner_changed(w->planner);
+	} else if (job->kind == ROUTE_JOB_RESTORE) {
+		route_planner_changed(w->planner);
 		run_restore(w, job);
+		route_planner_changed(w->planner);
+	}
 	job->save_error = route_state_save(job->state_dir, &job->owner, &job->record);
 	for (size_t i = 0; i < job->n_companions; i++) {
 		int r = job->companions[i].changed
@@ -174,14 +186,15 @@ static int on_event_fd(sd_event_source *s, int fd, uint32_t revents, void *userd
 	return 0;
 }
 
-int route_worker_start(sd_event *event, route_job_done_fn done, void *ctx,
-		       struct route_worker **out)
+int route_worker_start(sd_event *event, struct route_planner *planner, route_job_done_fn done,
+		       void *ctx, struct route_worker **out)
 {
 	struct route_worker *w = calloc(1, sizeof(*w));
 	int r;
 
 	if (!w)
 		return -ENOMEM;
+	w->planner = planner;
 	w->on_done = done;
 	w->ctx = ctx;
 	w->queue_tail = &w->queue;

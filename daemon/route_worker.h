@@ -16,6 +16,7 @@
 #include <systemd/sd-event.h>
 
 #include "route_action.h"
+#include "route_planner.h"
 #include "route_state.h"
 
 enum route_job_kind {
@@ -56,9 +57,11 @@ struct route_worker;
 /* A finished job, back on the event loop; the callee owns it. */
 typedef void (*route_job_done_fn)(void *ctx, struct route_job *job);
 
-/* Open the netlink socket and start the thread. 0 or -errno. */
-int route_worker_start(sd_event *event, route_job_done_fn done, void *ctx,
-		       struct route_worker **out);
+/* Open the netlink socket and start the thread. An act job uses the plan
+ * that planner (may be NULL) holds for its session, if still current. 0
+ * or -errno. */
+int route_worker_start(sd_event *event, struct route_planner *planner, route_job_done_fn done,
+		       void *ctx, struct route_worker **out);
 
 /* Queue a job; the worker owns it until it comes back through done. */
 void route_worker_submit(struct route_worker *w, struct route_job *job);

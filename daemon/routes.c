@@ -21,6 +21,7 @@
 
 #include "bgp.h"
 #include "daemon.h"
+#include "route_planner.h"
 #include "route_state.h"
 #include "rtnames.h"
 #include "route_worker.h"
@@ -199,6 +200,62 @@ static void submit(struct daemon_session *s, enum route_job_kind kind)
 	submit_job(s, kind, NULL);
 }
 
+/* ---- plans made ahead (route_planner.h) ---------------------------------- */
+
+/* How long the routes must be quiet before plans are made: a BGP update
+ * of thousands of prefixes comes in bursts, and a plan made in the middle
+ * of one is stale at once. Between changes the plans are checked now and
+ * then, for sessions whose target changed (a reload, an interface). */
+#define PLAN_QUIET_US 250000ull
+#define PLAN_SWEEP_US 2000000ull
+
+static bool plan_wanted(const struct daemon_session *s)
+{
+	const struct session_routes *r = &s->routes;
+
+	return s->conf.routes.on_down != CONF_ON_DOWN_NONE && session_up(s) && !r->busy &&
+	       r->record.n == 0 && s->ifindex != 0 && !s->daemon->routes_stopping;
+}
+
+static int on_plan_timer(sd_event_source *source, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)usec;
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		struct daemon_session *s = d->sessions[i];
+		struct ra_target t;
+
+		if (!plan_wanted(s)) {
+			route_planner_forget(d->route_planner, s->routes.serial);
+			continue;
+		}
+		fill_target(s, &t);
+		route_planner_request(d->route_planner, s->routes.serial, &t);
+	}
+	sd_event_source_set_time(source, daemon_now_us(d) + PLAN_SWEEP_US);
+	sd_event_source_set_enabled(source, SD_EVENT_ON);
+	return 0;
+}
+
+/* Make or check the plans once nothing has changed for PLAN_QUIET_US. */
+static void plan_when_quiet(struct daemon *d)
+{
+	if (d->route_plan_timer)
+		sd_event_source_set_time(d->route_plan_timer, daemon_now_us(d) + PLAN_QUIET_US);
+}
+
+void routes_changed(struct daemon *d)
+{
+	route_planner_changed(d->route_planner);
+	plan_when_quiet(d);
+}
+
+bool routes_planned(const struct daemon_session *s, size_t *routes)
+{
+	return route_planner_ready(s->daemon->route_planner, s->routes.serial, routes);
+}
+
 /* A record that belongs to no session (removed, or from a state file of
  * a session that is not configured now): restore it. */
 static void submit_orphan(struct daemon *d, const struct route_state_owner *owner,
@@ -276,6 +333,8 @@ void routes_session_event(struct daemon_session *s, const struct bfd_event *ev)
 	if (ev->new_state == BFD_STATE_UP) {
 		if (r->affected || r->busy)
 			start_hold_down(s);
+		else
+			plan_when_quiet(s->daemon);
 		return;
 	}
 	if (ev->old_state != BFD_STATE_UP)
@@ -292,6 +351,8 @@ void routes_session_event(struct daemon_session *s, const struct bfd_event *ev)
 		return;
 	}
 	r->down_us = daemon_now_us(s->daemon);
+	/* A change the loop has not read yet makes the plan stale. */
+	route_watch_drain(s->daemon);
 	if (r->busy)
 		r->want_act = true;
 	else
@@ -309,9 +370,11 @@ static void log_job(const char *name, const struct route_job *job, size_t left)
 		size_t n = res->done[RA_DELETED] + res->done[RA_NEXTHOP_REMOVED] +
 			   res->done[RA_DEMOTED] + res->done[RA_VIA_GROUP];
 
-		log_notice("session %s: routes repaired %.1f ms after down: %zu routes (%zu deleted, "
-			   "%zu nexthop removed, %zu demoted, %zu through %zu shrunk nexthop groups)",
-			   name, ms, n, res->done[RA_DELETED], res->done[RA_NEXTHOP_REMOVED],
+		log_notice("session %s: routes repaired %.1f ms after down%s: %zu routes (%zu "
+			   "deleted, %zu nexthop removed, %zu demoted, %zu through %zu shrunk "
+			   "nexthop groups)",
+			   name, ms, res->planned ? " as planned ahead" : "", n,
+			   res->done[RA_DELETED], res->done[RA_NEXTHOP_REMOVED],
 			   res->done[RA_DEMOTED], res->done[RA_VIA_GROUP],
 			   res->done[RA_GROUP_SHRUNK]);
 	} else {
@@ -392,6 +455,8 @@ static void on_job_done(void *ctx, struct route_job *job)
 
 	if (job->kind != ROUTE_JOB_RENAME)
 		log_job(job->owner.name, job, job->record.n);
+	if (job->kind != ROUTE_JOB_RENAME)
+		plan_when_quiet(d); /* the worker's changes made the plans stale */
 	give_back(d, job->serial, &job->owner, &job->record, job->kind == ROUTE_JOB_ACT,
 		  job->kind == ROUTE_JOB_ACT, &job->result);
 	for (size_t i = 0; i < job->n_companions; i++)
@@ -426,6 +491,7 @@ void routes_session_removed(struct daemon_session *s)
 
 void routes_session_free(struct daemon_session *s)
 {
+	route_planner_forget(s->daemon->route_planner, s->routes.serial);
 	sd_event_source_disable_unref(s->routes.hold_down);
 	ra_record_free(&s->routes.record);
 	route_index_clear(&s->routes.keys);
@@ -510,12 +576,20 @@ int routes_start(struct daemon *d)
 	if (mkdir(d->conf->state_directory, 0750) < 0 && errno != EEXIST)
 		log_warning_errno(-errno, "cannot create the state directory %s",
 				  d->conf->state_directory);
-	r = route_worker_start(d->event, on_job_done, d, &d->route_worker);
+	r = route_planner_start(&d->route_planner);
+	if (r < 0) /* every action reads the routes at the Down, as it can */
+		log_warning_errno(r, "cannot start the route planner");
+	r = route_worker_start(d->event, d->route_planner, on_job_done, d, &d->route_worker);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the route worker");
 	r = route_watch_start(d);
 	if (r < 0)
 		return r;
+	if (d->route_planner &&
+	    sd_event_add_time(d->event, &d->route_plan_timer, CLOCK_MONOTONIC,
+			      daemon_now_us(d) + PLAN_QUIET_US, 10000ull, on_plan_timer, d) >= 0)
+		/* Below the BFD timers and packets, like the watcher. */
+		sd_event_source_set_priority(d->route_plan_timer, SD_EVENT_PRIORITY_NORMAL + 10);
 	reconcile(d);
 	return 0;
 }
@@ -532,9 +606,12 @@ void routes_stop(struct daemon *d)
 		}
 	}
 	d->routes_stopping = true;
+	d->route_plan_timer = sd_event_source_disable_unref(d->route_plan_timer);
 	route_watch_stop(d);
 	route_worker_stop(d->route_worker);
 	d->route_worker = NULL;
+	route_planner_stop(d->route_planner);
+	d->route_planner = NULL;
 }
 
 /* ---- the watcher: are repaired routes being put back? ------------------- */

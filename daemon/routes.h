@@ -85,6 +85,10 @@ void routes_session_free(struct daemon_session *s);
  * submitted one): bgp.c runs its action after it. */
 bool routes_acting(const struct daemon_session *s);
 
+/* Whether s's route action is decided ahead and current (*routes: the
+ * changes it would make). */
+bool routes_planned(const struct daemon_session *s, size_t *routes);
+
 /* "none", "withdrawn", "demoted" or "holding-down". */
 const char *routes_action_name(const struct daemon_session *s);
 
@@ -97,8 +101,16 @@ void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, si
  * forget what it knew. */
 void routes_watch_forget(struct daemon *d);
 
+/* Someone changed the kernel's routes or nexthop objects: the plans made
+ * ahead are stale; make new ones once the routes are quiet again. */
+void routes_changed(struct daemon *d);
+
 /* The route watcher's socket (route_watch.c). 0 or -errno. */
 int route_watch_start(struct daemon *d);
+
+/* Read the notifications already queued (before acting on a Down, so that
+ * a plan made before a change that just happened is not used). */
+void route_watch_drain(struct daemon *d);
 
 /* Forget what the watcher knew and read all routes again. */
 void route_watch_resync(struct daemon *d);

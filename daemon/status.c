@@ -89,6 +89,10 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "route_errors", u64(s->routes.errors));
 	add(o, "routes_undone", u64(s->routes.n_undone));
 	add(o, "routes_left_to_owner", u64(s->routes.left_alone));
+	size_t planned = 0;
+
+	add(o, "route_plan", json_object_new_string(routes_planned(s, &planned) ? "ready" : "none"));
+	add(o, "route_plan_routes", u64(planned));
 	add(o, "bgp", bgp_status(s));
 	return o;
 }

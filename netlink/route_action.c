@@ -6,7 +6,9 @@
  *     live members once, without the dead ones: every route using the
  *     group is repaired by that one request (about 5-15 ms of kernel time
  *     for 10,000 routes, docs/zebra-interplay.md section 6);
- *  2. dump the routes and decide for each one through the peer;
+ *  2. dump the routes and decide for each one through the peer, unless
+ *     a plan made ahead (ra_plan_make: steps 1 and 2 without sending)
+ *     still fits;
  *  3. send the route requests in batches.
  * Groups owned by zebra are never modified: zebra puts them back within
  * 10 ms (docs/zebra-interplay.md section 2). Their routes are rewritten one
@@ -280,6 +282,31 @@ bool ra_route_through(const struct ra_target *t, const struct nl_route *r)
 		if (hop_dead(t, r->key.family, r->hops[i].has_gw, r->hops[i].gw, r->hops[i].ifindex))
 			return true;
 	return false;
+}
+
+/* The route filters that decide what an action does (not hold-down). */
+static bool same_filters(const struct conf_routes *a, const struct conf_routes *b)
+{
+	if (a->on_down != b->on_down || a->n_tables != b->n_tables ||
+	    a->n_prefixes != b->n_prefixes || a->demote_metric != b->demote_metric ||
+	    memcmp(a->tables, b->tables, a->n_tables * sizeof(a->tables[0])) != 0 ||
+	    memcmp(a->protocols, b->protocols, sizeof(a->protocols)) != 0)
+		return false;
+	for (unsigned i = 0; i < a->n_prefixes; i++)
+		if (a->prefixes[i].len != b->prefixes[i].len ||
+		    !conf_addr_equal(&a->prefixes[i].addr, &b->prefixes[i].addr))
+			return false;
+	return true;
+}
+
+bool ra_target_equal(const struct ra_target *a, const struct ra_target *b)
+{
+	return a->family == b->family && memcmp(a->peer, b->peer, sizeof(a->peer)) == 0 &&
+	       a->ifindex == b->ifindex && a->on_down == b->on_down &&
+	       a->n_peer_link_local == b->n_peer_link_local &&
+	       memcmp(a->peer_link_local, b->peer_link_local,
+		      a->n_peer_link_local * sizeof(a->peer_link_local[0])) == 0 &&
+	       same_filters(&a->routes, &b->routes);
 }
 
 /* Whether addr is inside the prefix of key. */
@@ -679,15 +706,37 @@ static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t f
 	return r;
 }
 
-int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
-	   ra_before_send_fn before, void *ctx, struct ra_result *res)
+/* A decision made ahead of the Down (ra_plan_make). */
+struct ra_plan {
+	struct ra_target target;       /* as the caller gave it */
+	uint8_t peer_link_local[RA_PEER_LINK_LOCAL_MAX][16]; /* what it found then */
+	unsigned n_peer_link_local;
+	uint32_t *groups;              /* ids of the groups it took as shrunk, then dead */
+	size_t n_shrunk, n_dead;
+	struct ra_record routes;       /* the route changes */
+};
+
+static void act_free(struct act *a)
 {
-	struct act *a = calloc(1, sizeof(*a));
-	uint8_t *failed = NULL;
+	free(a->superseded);
+	free(a->nhs.v);
+	free(a->group_shrunk);
+	free(a->group_dead);
+	route_index_clear(&a->known);
+	free(a);
+}
+
+/*
+ * Step 1, deciding: read the nexthop objects and the peer's link-local
+ * addresses, and add to rec a change for each group that has both dead
+ * and live members (not zebra's). Returns 0 or -errno; a is set up for
+ * the rest either way (act_free).
+ */
+static int act_prepare(struct act *a, struct ra_engine *e, const struct ra_target *t,
+		       struct ra_record *rec, struct ra_result *res)
+{
 	int r;
 
-	if (!a)
-		return -ENOMEM;
 	a->e = e;
 	a->target = *t;
 	find_peer_link_locals(e, &a->target);
@@ -695,21 +744,18 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	a->rec = rec;
 	a->res = res;
 	a->first_new = rec->n;
-	/* 1. Groups first: one request repairs all their routes. */
 	r = dump_nexthops(e, &a->nhs);
 	for (size_t i = 0; i < rec->n && r == 0; i++)
 		if (rec->changes[i].kind != RA_GROUP_SHRUNK &&
 		    route_index_put(&a->known, &rec->changes[i].key, (uint32_t)i) < 0)
 			r = -ENOMEM;
 	if (r < 0)
-		goto out;
+		return r;
 	a->group_shrunk = calloc(a->nhs.n + 1, sizeof(bool));
 	a->group_dead = calloc(a->nhs.n + 1, sizeof(bool));
 	a->superseded = calloc(rec->n + 1, sizeof(bool));
-	if (!a->group_shrunk || !a->group_dead || !a->superseded) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!a->group_shrunk || !a->group_dead || !a->superseded)
+		return -ENOMEM;
 	for (size_t i = 0; i < a->nhs.n; i++) {
 		const struct nl_nexthop *g = &a->nhs.v[i];
 		bool keep[NL_NEXTHOP_GROUP_MAX];
@@ -741,13 +787,156 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 			continue;
 		c.original_len = (uint16_t)olen;
 		c.installed_len = (uint16_t)len;
-		if (ra_record_add(rec, &c, a->raw, a->out) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
+		if (ra_record_add(rec, &c, a->raw, a->out) < 0)
+			return -ENOMEM;
 		a->group_shrunk[i] = true;
 		supersede_group(a, g->id);
 	}
+	return 0;
+}
+
+/* Step 2: dump the routes and add to a->rec a change for each one through
+ * the peer (on_route). A dump that fails leaves none of its changes
+ * behind, and is read again if the kernel says the table changed while it
+ * ran. */
+static int dump_routes(struct act *a)
+{
+	struct ra_record *rec = a->rec;
+	size_t first_route = rec->n;
+	int r = -EAGAIN;
+
+	for (unsigned i = 0; i < DUMP_TRIES && r == -EAGAIN; i++) {
+		truncate_record(rec, first_route);
+		memset(a->superseded, 0, a->first_new * sizeof(bool));
+		a->error = 0;
+		r = nl_batch_dump(a->e->nl, RTM_GETROUTE, a->t->family, on_route, a);
+		if (r == 0)
+			r = a->error;
+	}
+	if (r < 0) {
+		truncate_record(rec, first_route);
+		memset(a->superseded, 0, a->first_new * sizeof(bool));
+	}
+	return r;
+}
+
+/* The ids of the groups a has as shrunk, then those it has as dead,
+ * ascending (nhs is sorted): into out, which has room for nhs.n. */
+static size_t group_ids(const struct act *a, const bool *flags, uint32_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->nhs.n; i++)
+		if (flags[i])
+			out[n++] = a->nhs.v[i].id;
+	return n;
+}
+
+/* Whether plan p was made for what a is about to do: the same target, the
+ * same peer link-local addresses, and the same groups shrunk and dead, on
+ * a record that was empty. Whether the kernel's routes changed since is
+ * the caller's to know (ra_plan_make). */
+static bool plan_fits(const struct act *a, const struct ra_plan *p, const struct ra_target *t)
+{
+	uint32_t *ids;
+	bool fits;
+
+	if (a->first_new != 0 || !ra_target_equal(&p->target, t) ||
+	    p->n_peer_link_local != a->target.n_peer_link_local ||
+	    memcmp(p->peer_link_local, a->target.peer_link_local,
+		   sizeof(p->peer_link_local)) != 0)
+		return false;
+	ids = calloc(a->nhs.n + 1, sizeof(*ids));
+	if (!ids)
+		return false;
+	fits = group_ids(a, a->group_shrunk, ids) == p->n_shrunk &&
+	       memcmp(ids, p->groups, p->n_shrunk * sizeof(*ids)) == 0 &&
+	       group_ids(a, a->group_dead, ids) == p->n_dead &&
+	       memcmp(ids, p->groups + p->n_shrunk, p->n_dead * sizeof(*ids)) == 0;
+	free(ids);
+	return fits;
+}
+
+/* Move the changes of from to the end of to. 0 or -ENOMEM (nothing moved). */
+static int record_move(struct ra_record *to, struct ra_record *from)
+{
+	if (to->n + from->n > to->cap) {
+		size_t cap = to->n + from->n;
+		struct ra_change *grown = realloc(to->changes, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		to->changes = grown;
+		to->cap = cap;
+	}
+	if (from->n)
+		memcpy(to->changes + to->n, from->changes, from->n * sizeof(*from->changes));
+	to->n += from->n;
+	from->n = 0;
+	return 0;
+}
+
+int ra_plan_make(struct ra_engine *e, const struct ra_target *t, struct ra_plan **out)
+{
+	struct ra_plan *p = calloc(1, sizeof(*p));
+	struct act *a = calloc(1, sizeof(*a));
+	struct ra_record groups = { 0 };
+	int r;
+
+	if (!p || !a) {
+		free(p);
+		free(a);
+		return -ENOMEM;
+	}
+	r = act_prepare(a, e, t, &groups, NULL);
+	p->target = *t;
+	p->n_peer_link_local = a->target.n_peer_link_local;
+	memcpy(p->peer_link_local, a->target.peer_link_local, sizeof(p->peer_link_local));
+	if (r == 0 && !(p->groups = calloc(2 * a->nhs.n + 1, sizeof(*p->groups))))
+		r = -ENOMEM;
+	if (r == 0) {
+		p->n_shrunk = group_ids(a, a->group_shrunk, p->groups);
+		p->n_dead = group_ids(a, a->group_dead, p->groups + p->n_shrunk);
+		a->rec = &p->routes;
+		r = dump_routes(a);
+	}
+	ra_record_free(&groups);
+	act_free(a);
+	if (r < 0) {
+		ra_plan_free(p);
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
+size_t ra_plan_routes(const struct ra_plan *p)
+{
+	return p ? p->routes.n : 0;
+}
+
+void ra_plan_free(struct ra_plan *p)
+{
+	if (!p)
+		return;
+	ra_record_free(&p->routes);
+	free(p->groups);
+	free(p);
+}
+
+int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
+	   struct ra_plan *plan, ra_before_send_fn before, void *ctx, struct ra_result *res)
+{
+	struct act *a = calloc(1, sizeof(*a));
+	uint8_t *failed = NULL;
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	/* 1. Groups first: one request repairs all their routes. */
+	r = act_prepare(a, e, t, rec, res);
+	if (r < 0)
+		goto out;
 	failed = calloc(rec->n > a->first_new ? rec->n - a->first_new + 1 : 1, 1);
 	if (!failed) {
 		r = -ENOMEM;
@@ -772,25 +961,13 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	if (r < 0)
 		goto out;
 
-	/* 2. The routes. */
+	/* 2. The routes: as planned ahead, or read now. */
 	size_t first_route = rec->n;
 
-	/* on_route adds to a->rec, which is rec. A dump that fails leaves
-	 * none of its changes behind, and is read again if the kernel says
-	 * the table changed while it ran. */
-	r = -EAGAIN;
-	for (unsigned i = 0; i < DUMP_TRIES && r == -EAGAIN; i++) {
-		truncate_record(rec, first_route);
-		memset(a->superseded, 0, a->first_new * sizeof(bool));
-		r = nl_batch_dump(e->nl, RTM_GETROUTE, t->family, on_route, a);
-		if (r == 0)
-			r = a->error;
-	}
-	if (r < 0) {
-		truncate_record(rec, first_route);
-		memset(a->superseded, 0, a->first_new * sizeof(bool));
+	if (plan && plan_fits(a, plan, t) && record_move(rec, &plan->routes) == 0)
+		res->planned = true;
+	else if ((r = dump_routes(a)) < 0)
 		goto out;
-	}
 
 	/* 3. The route requests; demotions delete the original only once
 	 * the demoted copy is in. */
@@ -808,12 +985,7 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 	drop_superseded(rec, a->first_new, a->superseded);
 out:
 	free(failed);
-	free(a->superseded);
-	free(a->nhs.v);
-	free(a->group_shrunk);
-	free(a->group_dead);
-	route_index_clear(&a->known);
-	free(a);
+	act_free(a);
 	return r;
 }
 

@@ -69,6 +69,7 @@ struct ra_result {
 	size_t errors;              /* requests that failed twice */
 	char error[256];            /* the first of them: route and errno */
 	uint64_t groups_done_us;    /* act: when the group requests completed (0: none) */
+	bool planned;               /* act: the routes were decided ahead (ra_plan_make) */
 	uint64_t done_us;           /* CLOCK_MONOTONIC when the last request completed */
 };
 
@@ -89,12 +90,33 @@ uint32_t ra_engine_portid(const struct ra_engine *e);
  * writing 10,000 routes ahead would add about 10 ms to the failover. */
 typedef void (*ra_before_send_fn)(void *ctx, const struct ra_record *rec);
 
+/*
+ * What ra_act would do to the routes through t now, decided ahead of the
+ * Down: reading and sorting out 10,000 routes takes about 10 ms, half of
+ * the whole action, and a plan takes that out of the failover. Nothing is
+ * changed. The plan stays right only while the kernel's routes and
+ * nexthop objects stay as they are: the caller must drop it on any change
+ * (route_planner.c follows the kernel's notifications). 0 or -errno.
+ */
+struct ra_plan;
+int ra_plan_make(struct ra_engine *e, const struct ra_target *t, struct ra_plan **out);
+
+/* The route changes a plan holds (0 for NULL). */
+size_t ra_plan_routes(const struct ra_plan *p);
+
+/* Accepts NULL. */
+void ra_plan_free(struct ra_plan *p);
+
 /* Change the routes through t's peer, adding to rec (a route already in
  * rec is acted on again only if its owner put the peer back since).
- * before (may be NULL): see ra_before_send_fn. Returns 0, or -errno when
- * the kernel could not be read (then rec holds what was done). */
+ * plan (may be NULL): made by ra_plan_make for t and still current; it is
+ * used if rec is empty and the nexthop groups and the peer's link-local
+ * addresses are still what it found (res->planned), else the routes are
+ * read as without it. Its changes move to rec; free it after. before (may
+ * be NULL): see ra_before_send_fn. Returns 0, or -errno when the kernel
+ * could not be read (then rec holds what was done). */
 int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec,
-	   ra_before_send_fn before, void *ctx, struct ra_result *res);
+	   struct ra_plan *plan, ra_before_send_fn before, void *ctx, struct ra_result *res);
 
 /* Another session whose changes are still in force, for a restore. */
 struct ra_companion {
@@ -117,6 +139,10 @@ struct ra_companion {
  */
 int ra_restore(struct ra_engine *e, uint8_t family, struct ra_record *rec,
 	       struct ra_companion *others, size_t n_others, struct ra_result *res);
+
+/* Whether a and b select the same routes and do the same to them (their
+ * hold-down aside). */
+bool ra_target_equal(const struct ra_target *a, const struct ra_target *b);
 
 /* Whether route r (as the kernel reports it, hops of nhid routes
  * included) has a hop through t's peer. */

@@ -61,7 +61,7 @@ EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edge
 	tests/integration/test_daemon.py tests/integration/test_scale.py tests/integration/test_wire.py \
 	tests/integration/test_interop.py tests/integration/test_routes.py \
 	tests/integration/test_bgp_frr.py tests/integration/test_engine_frr.py \
-	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path or owner)) or reset_clears or shutdown_on_down or stopped_bgpd or timers_applied or drives_route_action" ||
+	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path or owner or plan or cut_at_once)) or reset_clears or shutdown_on_down or stopped_bgpd or timers_applied or drives_route_action" ||
 	{ collect_junit build-san/integration.xml; exit 1; }
 collect_junit build-san/integration.xml
 

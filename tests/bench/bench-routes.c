@@ -20,6 +20,10 @@
  *                  the original deleted
  *   demote-nhobj   demote, single-path routes through a nexthop object
  *
+ * Each scenario runs twice: the routes read at the Down, then decided
+ * ahead (ra_plan_make, what edgebfdd does while the routes are quiet: the
+ * "planned" figure is edgebfdd's usual case).
+ *
  * Like edgebfdd, the action writes its state file ahead of shrinking a
  * nexthop group (route_state_save into a fresh directory under /run, a
  * tmpfs), so the figures include that cost. BENCH_SAVE=1 also prints
@@ -27,8 +31,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <sched.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,38 +144,51 @@ static void install(const struct scenario *s, unsigned count)
 	unlink(path);
 }
 
-static void run(const struct scenario *s, unsigned count, struct ra_engine *e)
+/* One act and restore of the routes through 192.0.2.2 (with_plan: decided
+ * ahead by ra_plan_make, as edgebfdd does while the FIB is quiet). Returns
+ * the time from the call to the repair; *plan_ms, *plan_kib: what making
+ * the plan took, and the heap it holds. */
+static double act_and_restore(const struct scenario *s, unsigned count, struct ra_engine *e,
+			      bool with_plan, double *plan_ms, double *plan_kib)
 {
 	struct ra_target t = { .family = AF_INET, .on_down = s->on_down };
 	struct ra_record rec = { 0 };
 	struct ra_result act = { 0 }, back = { 0 };
 	struct route_state_owner owner = { .name = "bench", .ifname = "b1",
 					   .local.family = AF_INET, .peer.family = AF_INET };
+	struct ra_plan *plan = NULL;
 	double t0, t1, t2;
 
-	fresh_links();
-	if (s->setup)
-		sh(s->setup);
-	install(s, count);
 	inet_pton(AF_INET, "192.0.2.2", t.peer);
 	t.ifindex = if_nametoindex("b1");
 	t.routes.tables[t.routes.n_tables++] = 254;
 	t.routes.protocols[186 / 8] |= 1u << (186 % 8);
 	t.routes.demote_metric = 5000;
 
+	size_t heap = mallinfo2().uordblks;
+
 	t0 = now_ms();
-	if (ra_act(e, &t, &rec, save_ahead, &owner, &act) < 0) {
+	if (with_plan && ra_plan_make(e, &t, &plan) < 0) {
+		fprintf(stderr, "bench-routes: ra_plan_make failed\n");
+		exit(1);
+	}
+	*plan_ms = now_ms() - t0;
+	*plan_kib = (double)(mallinfo2().uordblks - heap) / 1024;
+	t0 = now_ms();
+	if (ra_act(e, &t, &rec, plan, save_ahead, &owner, &act) < 0) {
 		fprintf(stderr, "bench-routes: ra_act failed\n");
 		exit(1);
 	}
 	t1 = now_ms();
-	if (ra_record_routes(&rec) != count || act.errors) {
-		fprintf(stderr, "bench-routes: %s: %zu of %u routes changed, %zu errors: %s\n",
-			s->name, ra_record_routes(&rec), count, act.errors, act.error);
+	ra_plan_free(plan);
+	if (ra_record_routes(&rec) != count || act.errors || act.planned != with_plan) {
+		fprintf(stderr, "bench-routes: %s: %zu of %u routes changed, %zu errors (%s), "
+			"planned %d\n", s->name, ra_record_routes(&rec), count, act.errors,
+			act.error, act.planned);
 		exit(1);
 	}
 	sh(s->acted);
-	if (getenv("BENCH_SAVE")) {
+	if (getenv("BENCH_SAVE") && !with_plan) {
 		double t3 = now_ms();
 
 		save_ahead(&owner, &rec);
@@ -183,16 +202,33 @@ static void run(const struct scenario *s, unsigned count, struct ra_engine *e)
 			s->name, rec.n, back.errors, back.error);
 		exit(1);
 	}
+	if (!with_plan)
+		printf("%-14s %7u prefixes  ", s->name, count);
+	ra_record_free(&rec);
+	route_state_save(state_dir, &owner, &rec); /* empty: removes the file */
 	/* With a shared group, traffic has moved once the group is replaced;
 	 * the rest of the time lists the routes that use it. */
 	double moved = act.groups_done_us ? (double)act.groups_done_us / 1e3 - t0 : t1 - t0;
 
-	printf("%-14s %7u prefixes  repaired %9.2f ms  act %9.2f ms  (%5.2f us/prefix)  "
-	       "restore %9.2f ms\n",
-	       s->name, count, moved, t1 - t0, (t1 - t0) * 1e3 / count, now_ms() - t2);
+	if (!with_plan)
+		printf("repaired %8.2f ms  act %8.2f ms (%5.2f us/prefix)  restore %8.2f ms  ",
+		       moved, t1 - t0, (t1 - t0) * 1e3 / count, now_ms() - t2);
+	return moved;
+}
+
+static void run(const struct scenario *s, unsigned count, struct ra_engine *e)
+{
+	double plan_ms, plan_kib, planned;
+
+	fresh_links();
+	if (s->setup)
+		sh(s->setup);
+	install(s, count);
+	act_and_restore(s, count, e, false, &plan_ms, &plan_kib);
+	planned = act_and_restore(s, count, e, true, &plan_ms, &plan_kib);
+	printf("planned: repaired %8.2f ms (plan: %.2f ms, %.0f KiB)\n", planned, plan_ms,
+	       plan_kib);
 	fflush(stdout);
-	ra_record_free(&rec);
-	route_state_save(state_dir, &owner, &rec); /* empty: removes the file */
 }
 
 int main(int argc, char **argv)

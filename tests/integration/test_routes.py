@@ -1089,6 +1089,89 @@ def test_both_links_down_then_back_one_by_one(lab, edgebfdd_factory):
 
 
 # --------------------------------------------------------------------------
+# plans made ahead (route_planner.h): used only while nothing has changed
+
+
+def repaired_lines(rl, name="primary"):
+    return re.findall(rf"session {name}: routes repaired [^\n]*", rl.ours.proc.log())
+
+
+def test_plan_follows_changes_and_is_used(lab, edgebfdd_factory):
+    """While the routes are quiet the action is decided ahead: the plan
+    covers the routes added since, and at the Down it is what is sent."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, _, secondary_only = start_with_ecmp(rl, n=100)
+    wait_json(rl, "primary", 3.0, route_plan="ready", route_plan_routes=100)
+    wait_json(rl, "secondary", 1.0, route_plan="ready", route_plan_routes=100)
+    more = [v4_prefix(i) for i in range(100, 120)]
+    rl.ce.ip_batch(ecmp_lines(more, rl.P(0), rl.P(1)))
+    prefixes += more
+    wait_json(rl, "primary", 3.0, route_plan="ready", route_plan_routes=120)
+    secondary_only = only_via(rl, prefixes, rl.P(1), "eth2")
+
+    rl.links[0].cut()
+    wait_for(secondary_only, 3.0, message="all 120 prefixes on the secondary only")
+    s = wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=120)
+    assert s["route_errors"] == 0 and s["route_plan"] == "none", s
+    lines = repaired_lines(rl)
+    assert len(lines) == 1 and "as planned ahead: 120 routes" in lines[0], lines
+
+
+def test_plan_stale_after_change_is_not_used(lab, edgebfdd_factory):
+    """Routes through the primary added in the Detection Time, after the
+    plan was made: the plan is stale at the Down (the routes were not quiet
+    for long enough to make another), so the routes are read again and the
+    new ones are repaired too."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, _, _ = start_with_ecmp(rl, n=50)
+    wait_json(rl, "primary", 3.0, route_plan="ready", route_plan_routes=50)
+    # Down comes 200-300 ms after the cut (the last packet came 0-100 ms
+    # before it, Detection Time 300 ms): the additions end 160 ms after
+    # the cut, and a new plan needs 250 ms of quiet.
+    t_cut = time.monotonic()
+    rl.links[0].cut()
+    for k in range(5):
+        batch = [v4_prefix(i) for i in range(50 + 10 * k, 60 + 10 * k)]
+        rl.ce.ip_batch(ecmp_lines(batch, rl.P(0), rl.P(1)))
+        prefixes += batch
+        if k < 4:
+            time.sleep(max(0.0, t_cut + 0.04 * (k + 1) - time.monotonic()))
+    assert time.monotonic() - t_cut < 0.2, "the additions took too long: test invalid"
+    wait_for(only_via(rl, prefixes, rl.P(1), "eth2"), 3.0,
+             message="all 100 prefixes on the secondary only")
+    s = wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=100)
+    assert s["route_errors"] == 0, s
+    lines = repaired_lines(rl)
+    assert len(lines) == 1 and "after down: 100 routes" in lines[0], lines
+
+
+def test_both_links_cut_at_once(lab, edgebfdd_factory):
+    """Both links fail together with a plan ready for each: the second
+    action must not use its plan, made before the first one changed the
+    routes (it would put the routes on the other dead peer). Every route
+    is withdrawn; both links back: ECMP again."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, before, _ = start_with_ecmp(rl, n=50)
+    only = set(prefixes)
+    for name in RouteLab.SESSIONS:
+        wait_json(rl, name, 3.0, route_plan="ready", route_plan_routes=50)
+    rl.links[0].cut()
+    rl.links[1].cut()
+    wait_for(lambda: not rl.table(only=only), 3.0,
+             message=lambda: f"every prefix withdrawn (now {list(rl.table(only=only).items())[:2]})")
+    for name in RouteLab.SESSIONS:
+        wait_json(rl, name, 1.0, state="down", route_action="withdrawn", routes_affected=50)
+    lines = repaired_lines(rl) + repaired_lines(rl, "secondary")
+    assert len(lines) == 2 and sum("as planned ahead" in x for x in lines) <= 1, lines
+    rl.links[0].restore()
+    rl.links[1].restore()
+    wait_for(lambda: rl.table(only=only) == before, UP_S + HOLD_S + 3.0,
+             message=lambda: f"ECMP back (now {list(rl.table(only=only).items())[:2]})")
+    check_clean(rl)
+    check_clean(rl, "secondary")
+
+
+# --------------------------------------------------------------------------
 # 9: a flap during hold-down
 
 
