@@ -20,9 +20,11 @@ Where each time comes from, the same in both modes except BFD Down:
   last packet    tcpdump on the CE's eth1 (BFD packets from MSEE1)
   BFD Down/Up    edgebfdd: edgebfdctl's last_state_change;
                  frr-bfdd: bfdd's log (`debug bfd peer`, microsecond stamps)
-  routes         `ip -ts monitor route` in the CE: the first change of each
-                 prefix to MSEE2 only (repaired) or to both MSEEs (ECMP
-                 again), the last of all prefixes counts
+  routes         route-stamp (tests/bench, built beside edgebfdd; --stamper
+                 ip: `ip -ts monitor route`, ten times slower to print) in
+                 the CE: the first change of each prefix to MSEE2 only
+                 (repaired) or to both MSEEs (ECMP again), the last of all
+                 prefixes counts
   bgpd           bgpd's log: %ADJCHANGE Down (reset) and Up (Established)
 """
 from __future__ import annotations
@@ -95,7 +97,7 @@ class FailoverLab:
     """
 
     def __init__(self, lab, mode, n_prefixes, edgebfdd=None, edgebfdctl=None,
-                 hold_down="2s"):
+                 hold_down="2s", stamper=None):
         if mode not in MODES:
             raise ValueError(f"mode {mode!r}: one of {MODES}")
         self.lab, self.mode, self.n = lab, mode, n_prefixes
@@ -113,6 +115,7 @@ class FailoverLab:
                                       self.er.MSEE_ADDR[i])
                 self.ours.set_keys(name, bgp_neighbor=self.er.MSEE_ADDR[i])
         self.monitor = self.capture = None
+        self.stamper = stamper
         self.log_mark = 0
 
     # -- set-up
@@ -121,7 +124,7 @@ class FailoverLab:
         if self.ours is not None:
             self.ours.daemon_cfg["frr-vty-dir"] = self.er.ce_frr.rundir
             self.ours.start()
-        self.monitor = RouteMonitor(self.lab, self.er.ce).start()
+        self.monitor = RouteMonitor(self.lab, self.er.ce, stamper=self.stamper).start()
         self.capture = nslab.PacketStamps(self.lab, self.er.ce, "eth1",
                                           f"udp dst port {nslab.BFD_PORT} and src host {M1}")
         self.wait_ready(timeout)
@@ -291,7 +294,8 @@ def run_lab(args):
     lab = nslab.Lab()
     result = {}
     try:
-        fl = FailoverLab(lab, args.mode, args.prefixes, args.edgebfdd, args.edgebfdctl)
+        fl = FailoverLab(lab, args.mode, args.prefixes, args.edgebfdd, args.edgebfdctl,
+                         stamper=stamper_path(args))
         what = "edgebfdd" if args.mode == "edgebfdd" else "FRR bfdd (`neighbor X bfd`)"
         banner(f"starting: CE (FRR bgpd/zebra + {what}), provider, MSEE1, MSEE2 "
                f"(AS 12076), {args.prefixes} prefixes")
@@ -336,6 +340,24 @@ def sigterm_as_interrupt():
     signal.signal(signal.SIGTERM, handler)
 
 
+def stamper_path(args):
+    """The route observer: route-stamp from the build that holds
+    args.edgebfdd (tests/bench/route-stamp), or None for `ip monitor`."""
+    if args.stamper == "ip":
+        return None
+    path = args.stamper or os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(args.edgebfdd))), "tests", "bench", "route-stamp")
+    if not os.access(path, os.X_OK):
+        sys.exit(f"lab: {path} not found: build it (ninja -C build) or pass --stamper ip")
+    return path
+
+
+def add_stamper_arg(p):
+    p.add_argument("--stamper", default=None,
+                   help="the route observer: a route-stamp binary, or 'ip' for ip monitor "
+                   "(default: route-stamp of the build that holds --edgebfdd)")
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--mode", choices=MODES, default="edgebfdd",
@@ -347,6 +369,7 @@ def parse_args(argv=None):
     p.add_argument("--edgebfdctl", default=None,
                    help="default: edgebfdctl beside --edgebfdd")
     p.add_argument("--json", metavar="PATH", help="also write the timelines there as JSON")
+    add_stamper_arg(p)
     return p.parse_args(argv)
 
 

@@ -43,7 +43,8 @@ def measure(mode, prefixes, runs, args):
     lab = nslab.Lab()
     out = []
     try:
-        fl = lablib.FailoverLab(lab, mode, prefixes, args.edgebfdd, args.edgebfdctl)
+        fl = lablib.FailoverLab(lab, mode, prefixes, args.edgebfdd, args.edgebfdctl,
+                                stamper=lablib.stamper_path(args))
         fl.start()
         for i in range(runs):
             f = fl.cut()
@@ -87,6 +88,7 @@ def main():
     p.add_argument("--edgebfdd", default=os.path.join(TOP, "build", "daemon", "edgebfdd"))
     p.add_argument("--edgebfdctl", default=None)
     p.add_argument("--json", metavar="PATH", help="also write every run there")
+    lablib.add_stamper_arg(p)
     args = p.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench-lab: run as root (it creates network namespaces)")
