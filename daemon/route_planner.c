@@ -14,9 +14,16 @@ struct slot {
 	uint64_t serial;
 	struct ra_target target; /* what the plan is (to be) made for */
 	bool requested;          /* a plan for target is wanted */
+	bool tried;              /* one was tried for target at generation tried_gen */
+	uint64_t tried_gen;
 	struct ra_plan *plan;    /* made at generation gen */
 	uint64_t gen;
 };
+
+/* Beyond this many route changes (about 40 MB) a session gets no plan: its
+ * routes are read at the Down. Routes through one ExpressRoute peer are
+ * thousands; this is for a CE that carries a full table through it. */
+#define PLAN_ROUTES_MAX 200000
 
 struct route_planner {
 	struct ra_engine *engine;
@@ -75,6 +82,8 @@ static void *planner_main(void *arg)
 			continue;
 		}
 		s->requested = false;
+		s->tried = true;
+		s->tried_gen = p->generation;
 
 		uint64_t serial = s->serial, gen = p->generation;
 		struct ra_target t = s->target;
@@ -85,10 +94,10 @@ static void *planner_main(void *arg)
 		r = ra_plan_make(p->engine, &t, &plan);
 		pthread_mutex_lock(&p->lock);
 		s = find(p, serial);
-		/* Kept only if nothing changed while it was made, and nobody
-		 * asked for another one meanwhile. */
-		if (r == 0 && s && !s->requested && p->generation == gen &&
-		    ra_target_equal(&s->target, &t)) {
+		/* Kept only if nothing changed while it was made, nobody asked
+		 * for another one meanwhile, and it is not too big. */
+		if (r == 0 && ra_plan_routes(plan) <= PLAN_ROUTES_MAX && s && !s->requested &&
+		    p->generation == gen && ra_target_equal(&s->target, &t)) {
 			stale = s->plan;
 			s->plan = plan;
 			s->gen = gen;
@@ -176,9 +185,12 @@ void route_planner_request(struct route_planner *p, uint64_t serial, const struc
 		memset(s, 0, sizeof(*s));
 		s->serial = serial;
 	}
-	/* A current plan for the same target needs no new one. */
-	if (s && !(current(p, s) && ra_target_equal(&s->target, t))) {
+	/* A current plan for the same target needs no new one, nor does a
+	 * target whose plan failed or came out too big since the last change. */
+	if (s && !((current(p, s) || (s->tried && s->tried_gen == p->generation)) &&
+		   ra_target_equal(&s->target, t))) {
 		s->target = *t;
+		s->tried = false;
 		s->requested = true;
 		pthread_cond_signal(&p->wake);
 	}

@@ -453,10 +453,10 @@ static void on_job_done(void *ctx, struct route_job *job)
 {
 	struct daemon *d = ctx;
 
-	if (job->kind != ROUTE_JOB_RENAME)
+	if (job->kind != ROUTE_JOB_RENAME) {
 		log_job(job->owner.name, job, job->record.n);
-	if (job->kind != ROUTE_JOB_RENAME)
 		plan_when_quiet(d); /* the worker's changes made the plans stale */
+	}
 	give_back(d, job->serial, &job->owner, &job->record, job->kind == ROUTE_JOB_ACT,
 		  job->kind == ROUTE_JOB_ACT, &job->result);
 	for (size_t i = 0; i < job->n_companions; i++)
