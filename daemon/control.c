@@ -18,6 +18,8 @@
 
 #include "daemon.h"
 #include "engine_frr.h"
+#include "route_action.h"
+#include "routes.h"
 #include "sessions.h"
 #include "status.h"
 
@@ -26,9 +28,11 @@
  * objects in malloc's pools: give them back to the system afterwards. */
 #define TRIM_AFTER_BYTES ((size_t)64 * 1024)
 #define CLIENT_TIMEOUT_US (5 * 1000000ULL)
-/* Sessions rendered per loop iteration: about a millisecond of work, so a
- * listing of thousands never holds up BFD packets or timers for longer. */
+/* Sessions (routes) rendered per loop iteration: about a millisecond of
+ * work, so a listing of thousands never holds up BFD packets or timers for
+ * longer. */
 #define SESSIONS_PER_CHUNK 32
+#define ROUTES_PER_CHUNK 256
 
 struct control {
 	struct daemon *daemon;
@@ -51,7 +55,8 @@ struct client {
 	int fd;
 	sd_event_source *io;
 	sd_event_source *timeout;
-	sd_event_source *work;      /* renders a session listing, chunk by chunk */
+	sd_event_source *work;      /* renders a listing, chunk by chunk */
+	bool (*render)(struct client *c); /* one chunk; true once the answer is whole */
 	char request[REQUEST_MAX];
 	size_t request_len;
 	bool answering;             /* the request is complete */
@@ -59,6 +64,11 @@ struct client {
 	size_t written;
 	size_t next_session;        /* of the listing being rendered */
 	uint64_t generation;        /* d->generation when it started */
+	char routes_of[CONF_NAME_MAX]; /* "routes NAME": the session */
+	uint64_t routes_version;    /* its record's version when it started */
+	size_t next_change;         /* of its record */
+	int routes_pass;            /* 0 routes, 1 nexthop groups, 2 done */
+	bool first_in_array;
 };
 
 static void buffer_append(struct buffer *b, const char *text)
@@ -148,46 +158,120 @@ static void start_writing(struct client *c)
 	sd_event_source_set_io_events(c->io, EPOLLOUT);
 }
 
-static int on_listing_work(sd_event_source *source, void *userdata)
+/* Start the listing over, with "[" (a reload changed the sessions). */
+static void sessions_from_start(struct client *c, const struct daemon *d)
 {
-	struct client *c = userdata;
+	c->out.len = 0;
+	c->out.failed = false;
+	buffer_append(&c->out, "[");
+	c->next_session = 0;
+	c->generation = d->generation;
+}
+
+/* "sessions": the next SESSIONS_PER_CHUNK sessions. */
+static bool render_sessions(struct client *c)
+{
 	const struct daemon *d = c->control->daemon;
 
-	(void)source;
-	if (c->generation != d->generation) {
-		/* A reload changed the sessions: start over. */
-		c->out.len = 0;
-		buffer_append(&c->out, "[");
-		c->next_session = 0;
-		c->generation = d->generation;
-	}
+	if (c->generation != d->generation)
+		sessions_from_start(c, d);
 	for (int i = 0; i < SESSIONS_PER_CHUNK && c->next_session < d->n_sessions; i++) {
 		if (c->next_session > 0)
 			buffer_append(&c->out, ",");
 		buffer_append_json(&c->out, status_session(d->sessions[c->next_session++]));
 	}
 	if (c->next_session < d->n_sessions && !c->out.failed)
-		return 0; /* more at the next iteration */
+		return false;
 	buffer_append(&c->out, "]");
+	return true;
+}
+
+/* The head of "routes NAME": the object status_routes_head gives, left
+ * open, and the routes array opened. */
+static void routes_from_start(struct client *c, const struct daemon_session *s)
+{
+	struct json_object *head = status_routes_head(s);
+	const char *text = head ? json_object_to_json_string_ext(head, JSON_C_TO_STRING_PLAIN) : NULL;
+	size_t len = text ? strlen(text) : 0;
+
+	c->out.len = 0;
+	c->out.failed = !text || len < 2 || text[len - 1] != '}';
+	if (!c->out.failed) {
+		char *open_head = strndup(text, len - 1);
+
+		buffer_append(&c->out, open_head ? open_head : "");
+		c->out.failed |= !open_head;
+		free(open_head);
+	}
+	json_object_put(head);
+	buffer_append(&c->out, ",\"routes\":[");
+	c->routes_version = s->routes.version;
+	c->next_change = 0;
+	c->routes_pass = 0;
+	c->first_in_array = true;
+}
+
+/* "routes NAME": the next ROUTES_PER_CHUNK changes of the session's
+ * record, routes first, then nexthop groups. A record that a job took or
+ * gave back meanwhile (its version changed) is listed again from the
+ * start; a session that a reload removed meanwhile answers an error. */
+static bool render_routes(struct client *c)
+{
+	struct daemon_session *s = daemon_find_session(c->control->daemon, c->routes_of);
+	const struct ra_record *rec;
+
+	if (!s) {
+		c->out.len = 0;
+		c->out.failed = false;
+		buffer_append_json(&c->out, error_json("session \"%s\" was removed", c->routes_of));
+		return true;
+	}
+	if (s->routes.version != c->routes_version)
+		routes_from_start(c, s);
+	rec = &s->routes.record;
+	for (int i = 0; i < ROUTES_PER_CHUNK && c->routes_pass < 2 && !c->out.failed; i++) {
+		if (c->next_change == rec->n) {
+			buffer_append(&c->out, c->routes_pass == 0 ? "],\"nexthop_groups\":[" : "]}");
+			c->routes_pass++;
+			c->next_change = 0;
+			c->first_in_array = true;
+			continue;
+		}
+		size_t at = c->next_change++;
+
+		if ((rec->changes[at].kind == RA_GROUP_SHRUNK) != (c->routes_pass == 1))
+			continue;
+		if (!c->first_in_array)
+			buffer_append(&c->out, ",");
+		c->first_in_array = false;
+		buffer_append_json(&c->out, status_route_change(s, at));
+	}
+	return c->routes_pass == 2 || c->out.failed;
+}
+
+static int on_render_work(sd_event_source *source, void *userdata)
+{
+	struct client *c = userdata;
+
+	(void)source;
+	if (!c->render(c))
+		return 0; /* more at the next iteration */
 	sd_event_source_set_enabled(c->work, SD_EVENT_OFF);
 	start_writing(c);
 	return 0;
 }
 
-/* "sessions": rendered a chunk per loop iteration by on_listing_work. */
-static void start_listing(struct client *c)
+/* Render the answer a chunk per loop iteration, at idle priority. */
+static void start_rendering(struct client *c, bool (*render)(struct client *c))
 {
 	struct daemon *d = c->control->daemon;
 
-	buffer_append(&c->out, "[");
-	c->generation = d->generation;
+	c->render = render;
 	/* A defer source is one-shot by default: keep it on until the end. */
-	if (sd_event_add_defer(d->event, &c->work, on_listing_work, c) < 0 ||
+	if (sd_event_add_defer(d->event, &c->work, on_render_work, c) < 0 ||
 	    sd_event_source_set_priority(c->work, SD_EVENT_PRIORITY_IDLE) < 0 ||
-	    sd_event_source_set_enabled(c->work, SD_EVENT_ON) < 0) {
+	    sd_event_source_set_enabled(c->work, SD_EVENT_ON) < 0)
 		client_free(c);
-		return;
-	}
 }
 
 /* "session NAME disable|enable" */
@@ -224,21 +308,27 @@ static void answer(struct client *c)
 	c->request[strcspn(c->request, "\r\n")] = '\0';
 	cmd = strtok_r(c->request, " \t", &save);
 	if (cmd && strcmp(cmd, "sessions") == 0) {
-		start_listing(c);
+		sessions_from_start(c, d);
+		start_rendering(c, render_sessions);
 		return;
 	}
-	if (!cmd)
-		buffer_append_json(&c->out, error_json("empty command"));
-	else if (strcmp(cmd, "drops") == 0)
-		buffer_append_json(&c->out, status_drops(d->drops));
-	else if (strcmp(cmd, "routes") == 0) {
+	if (cmd && strcmp(cmd, "routes") == 0) {
 		char *name = strtok_r(NULL, " \t", &save);
 		struct daemon_session *s = name ? daemon_find_session(d, name) : NULL;
 
-		buffer_append_json(&c->out, s ? status_routes(s)
-					      : name ? error_json("no session named \"%s\"", name)
-						     : error_json("usage: routes NAME"));
-	} else if (strcmp(cmd, "session") == 0) {
+		if (s) {
+			snprintf(c->routes_of, sizeof(c->routes_of), "%s", name);
+			routes_from_start(c, s);
+			start_rendering(c, render_routes);
+			return;
+		}
+		buffer_append_json(&c->out, name ? error_json("no session named \"%s\"", name)
+						 : error_json("usage: routes NAME"));
+	} else if (!cmd)
+		buffer_append_json(&c->out, error_json("empty command"));
+	else if (strcmp(cmd, "drops") == 0)
+		buffer_append_json(&c->out, status_drops(d->drops));
+	else if (strcmp(cmd, "session") == 0) {
 		char *name = strtok_r(NULL, " \t", &save);
 		char *action = strtok_r(NULL, " \t", &save);
 

@@ -66,6 +66,7 @@ const char *routes_action_name(const struct daemon_session *s)
  * comes back from the worker. */
 static void reindex(struct session_routes *r)
 {
+	r->version++;
 	route_index_clear(&r->keys);
 	free(r->undone);
 	r->undone = calloc(r->record.n + 1, 1);
@@ -157,6 +158,7 @@ static void lend_companions(struct daemon *d, struct route_job *job)
 		fill_target(s, &c->target);
 		c->record = r->record;
 		memset(&r->record, 0, sizeof(r->record));
+		r->version++;
 		route_index_clear(&r->keys);
 		r->busy = true;
 		r->busy_kind = ROUTE_JOB_RESTORE;
@@ -187,6 +189,7 @@ static void submit_job(struct daemon_session *s, enum route_job_kind kind, const
 	}
 	job->record = r->record;
 	memset(&r->record, 0, sizeof(r->record));
+	r->version++;
 	route_index_clear(&r->keys);
 	r->busy = true;
 	r->busy_kind = kind;

@@ -37,6 +37,7 @@ struct routes_seen {
 struct session_routes {
 	uint64_t serial;             /* names the session to the worker */
 	struct ra_record record;     /* what is changed now; a job holds it while busy */
+	uint64_t version;            /* bumped whenever record is replaced (a listing restarts) */
 	bool busy;                   /* a job is running for this session */
 	int busy_kind;               /* its enum route_job_kind */
 	bool want_act;               /* a Down came while busy */

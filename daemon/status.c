@@ -124,27 +124,19 @@ static struct json_object *status_change(const struct ra_change *c, bool undone)
 	return o;
 }
 
-struct json_object *status_routes(const struct daemon_session *s)
+struct json_object *status_routes_head(const struct daemon_session *s)
 {
-	const struct ra_record *rec = &s->routes.record;
 	struct json_object *o = json_object_new_object();
-	struct json_object *routes = json_object_new_array_ext((int)rec->n);
-	struct json_object *groups = json_object_new_array();
 
-	if (!o || !routes || !groups) {
-		json_object_put(o);
-		json_object_put(routes);
-		json_object_put(groups);
+	if (!o)
 		return NULL;
-	}
 	add(o, "session", json_object_new_string(s->conf.name));
 	add(o, "route_action", json_object_new_string(routes_action_name(s)));
 	add(o, "busy", json_object_new_boolean(s->routes.busy));
-	for (size_t i = 0; i < rec->n; i++)
-		json_object_array_add(rec->changes[i].kind == RA_GROUP_SHRUNK ? groups : routes,
-				      status_change(&rec->changes[i],
-						    s->routes.undone && s->routes.undone[i]));
-	add(o, "routes", routes);
-	add(o, "nexthop_groups", groups);
 	return o;
+}
+
+struct json_object *status_route_change(const struct daemon_session *s, size_t i)
+{
+	return status_change(&s->routes.record.changes[i], s->routes.undone && s->routes.undone[i]);
 }
