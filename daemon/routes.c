@@ -212,6 +212,12 @@ static void submit(struct daemon_session *s, enum route_job_kind kind)
 #define PLAN_QUIET_US 250000ull
 #define PLAN_SWEEP_US 2000000ull
 
+/* Each plan reads all routes itself (about 1 ms per 1,000 at low
+ * priority) after every change: a CE has a few sessions with route
+ * actions, and beyond these many (in config order) the others read the
+ * routes at their Down, as without plans. */
+#define PLANNED_SESSIONS_MAX 16
+
 static bool plan_wanted(const struct daemon_session *s)
 {
 	const struct session_routes *r = &s->routes;
@@ -225,11 +231,12 @@ static int on_plan_timer(sd_event_source *source, uint64_t usec, void *userdata)
 	struct daemon *d = userdata;
 
 	(void)usec;
-	for (size_t i = 0; i < d->n_sessions; i++) {
+	for (size_t i = 0, planned = 0; i < d->n_sessions; i++) {
 		struct daemon_session *s = d->sessions[i];
 		struct ra_target t;
 
-		if (!plan_wanted(s)) {
+		planned += s->conf.routes.on_down != CONF_ON_DOWN_NONE;
+		if (!plan_wanted(s) || planned > PLANNED_SESSIONS_MAX) {
 			route_planner_forget(d->route_planner, s->routes.serial);
 			continue;
 		}

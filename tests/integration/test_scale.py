@@ -2,7 +2,8 @@
 edgebfdd with 1,000 of its own, all at 300 ms x 3 over one link.
 
 Every session must come Up and stay Up (no flap while ~6,700 packets per
-second cross the link), edgebfdctl must still answer with all 1,000, and the
+second cross the link), edgebfdctl must still answer with all 1,000, route
+actions are planned ahead for the first 16 sessions only, and the
 daemon's resident memory is reported (recorded in README.md).
 """
 import time
@@ -10,6 +11,7 @@ import time
 import nslab
 
 N = 1000
+PLANNED = 16  # routes.c PLANNED_SESSIONS_MAX
 
 
 LINK = {"ce": "192.0.2.1", "peer": "192.0.2.2"}
@@ -75,6 +77,14 @@ def test_thousand_sessions(lab):
     for s in theirs.sessions():
         assert s["state"] == "up", s
         assert sum(s["drops"].values()) == 0, s
+    # Route actions are planned ahead for the first 16 sessions only (each
+    # plan reads every route after every change): the rest read the routes
+    # at their Down.
+    first = [f"s{i}" for i in range(1, PLANNED + 1)]
+    nslab.wait_for(lambda: [s["name"] for s in ours.sessions()
+                            if s["route_plan"] == "ready"] == first, 3.0, interval=0.2,
+                   message=lambda: "plans for exactly the first 16 sessions (now "
+                   f"{[s['name'] for s in ours.sessions() if s['route_plan'] == 'ready'][:20]})")
 
     # The same daemon with one session, for the baseline of the process.
     single = nslab.Edgebfdd(lab, sw, name="single")
