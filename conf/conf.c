@@ -55,6 +55,7 @@ static int parse_prefixes(const char *value, void *field, char *err, size_t err_
 static int parse_metric(const char *value, void *field, char *err, size_t err_len);
 static int parse_hold_down(const char *value, void *field, char *err, size_t err_len);
 static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len);
+static int parse_yes_no(const char *value, void *field, char *err, size_t err_len);
 static int parse_vty_dir(const char *value, void *field, char *err, size_t err_len);
 static int parse_vty_timeout(const char *value, void *field, char *err, size_t err_len);
 static int parse_bgp_action(const char *value, void *field, char *err, size_t err_len);
@@ -91,6 +92,8 @@ static const struct conf_key keys[] = {
 	  SESSION_FIELD(routes.hold_down_us) },
 	{ "on-peer-admin-down", IN_DEFAULTS | IN_SESSION, parse_peer_admin_down,
 	  SESSION_FIELD(routes.act_on_peer_admin_down) },
+	{ "mark-neighbor-failed", IN_DEFAULTS | IN_SESSION, parse_yes_no,
+	  SESSION_FIELD(routes.mark_neighbor_failed) },
 	{ "engine", IN_DAEMON, parse_engine, offsetof(struct conf, engine) },
 	{ "frr-bfdd-poll-interval", IN_DAEMON, parse_poll_interval,
 	  offsetof(struct conf, frr_bfdd_poll_us) },
@@ -128,6 +131,7 @@ static void builtin_routes(struct conf_routes *r)
 	r->protocols[186 / 8] |= 1u << (186 % 8); /* bgp */
 	r->demote_metric = 5000;
 	r->hold_down_us = 10 * BFD_USEC_PER_SEC;
+	r->mark_neighbor_failed = true;
 }
 
 /* The BGP keys of a session that sets none of them: no integration. */
@@ -378,15 +382,30 @@ static int parse_on_down(const char *value, void *field, char *err, size_t err_l
 }
 
 /* RFC 5882 section 3.2: a peer's AdminDown is not a path failure. */
-static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len)
+/* A bool key whose value is one of two words: names[1] sets it. */
+static int parse_flag(const char *value, const char *const names[2], void *field, char *err,
+		      size_t err_len)
 {
-	static const char *const names[] = { "ignore", "act" };
 	unsigned i = 0;
 
 	if (parse_choice(value, names, 2, &i, err, err_len) < 0)
 		return -EINVAL;
 	*(bool *)field = i == 1;
 	return 0;
+}
+
+static int parse_peer_admin_down(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = { "ignore", "act" };
+
+	return parse_flag(value, names, field, err, err_len);
+}
+
+static int parse_yes_no(const char *value, void *field, char *err, size_t err_len)
+{
+	static const char *const names[] = { "no", "yes" };
+
+	return parse_flag(value, names, field, err, err_len);
 }
 
 /* The next space-separated word of *text into word; false at the end. */

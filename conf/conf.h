@@ -71,6 +71,7 @@ struct conf_routes {
 	uint32_t demote_metric;                 /* demote-metric: 5000 */
 	uint64_t hold_down_us;                  /* hold-down: 10s */
 	bool act_on_peer_admin_down;            /* on-peer-admin-down: ignore */
+	bool mark_neighbor_failed;              /* mark-neighbor-failed: yes */
 };
 
 /* Whether protocol number proto is selected by routes->protocols. */

@@ -1556,6 +1556,7 @@ static void test_route_builtin_defaults(void **state)
 	assert_int_equal(r->demote_metric, 5000);
 	assert_int_equal(r->hold_down_us, 10000000);
 	assert_false(r->act_on_peer_admin_down);
+	assert_true(r->mark_neighbor_failed);
 	/* no filter: every route of either family counts */
 	assert_true(prefix_selected(r, "10.1.2.0", 24));
 	assert_true(prefix_selected(r, "0.0.0.0", 0));
@@ -1945,6 +1946,21 @@ static void test_on_peer_admin_down(void **state)
 	expect_session_error("on-peer-admin-down = ACT",
 			     "edgebfd.conf:5: on-peer-admin-down: \"ACT\" is not one of: ignore "
 			     "act");
+}
+
+static void test_mark_neighbor_failed(void **state)
+{
+	struct result res;
+
+	(void)state;
+	res = parse_session_ok("mark-neighbor-failed = no");
+	assert_false(res.conf->sessions[0].routes.mark_neighbor_failed);
+	done(&res);
+	res = parse_session_ok("mark-neighbor-failed = yes");
+	assert_true(res.conf->sessions[0].routes.mark_neighbor_failed);
+	done(&res);
+	expect_session_error("mark-neighbor-failed = off",
+			     "edgebfd.conf:5: mark-neighbor-failed: \"off\" is not one of: no yes");
 }
 
 static void test_state_directory(void **state)
@@ -2353,6 +2369,7 @@ int main(void)
 		cmocka_unit_test(test_demote_metric),
 		cmocka_unit_test(test_hold_down),
 		cmocka_unit_test(test_on_peer_admin_down),
+		cmocka_unit_test(test_mark_neighbor_failed),
 		cmocka_unit_test(test_state_directory),
 		cmocka_unit_test(test_route_keys_inherited),
 		cmocka_unit_test(test_route_key_set_twice),
