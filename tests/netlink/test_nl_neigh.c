@@ -91,12 +91,65 @@ static void test_rejects(void **state)
 	assert_int_equal(n.lladdr_len, 0);
 }
 
+/* The request that marks a dead peer failed reads back as that entry. */
+static void test_failed_payload(void **state)
+{
+	uint8_t buf[128], want[16], small[8];
+	struct nl_neigh n;
+	int len;
+
+	(void)state;
+	addr_bytes(AF_INET, "192.0.2.2", want);
+	len = nl_neigh_failed_payload(AF_INET, 7, want, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(nl_neigh_parse(buf, (size_t)len, &n), 0);
+	assert_int_equal(n.family, AF_INET);
+	assert_int_equal(n.ifindex, 7);
+	assert_int_equal(n.state, NUD_FAILED);
+	assert_memory_equal(n.dst, want, 4);
+	assert_int_equal(n.lladdr_len, 0);
+	assert_false(nl_neigh_valid(&n));
+	assert_false(nl_neigh_static(&n));
+
+	addr_bytes(AF_INET6, "fe80::2", want);
+	len = nl_neigh_failed_payload(AF_INET6, 3, want, buf, sizeof(buf));
+	assert_int_equal(nl_neigh_parse(buf, (size_t)len, &n), 0);
+	assert_int_equal(n.family, AF_INET6);
+	assert_memory_equal(n.dst, want, 16);
+	assert_int_equal(nl_neigh_failed_payload(AF_INET6, 3, want, small, sizeof(small)),
+			 -ENOSPC);
+}
+
+/* Which entries count as live, and which are the operator's own. */
+static void test_valid_and_static(void **state)
+{
+	static const struct {
+		uint16_t state;
+		bool valid, is_static;
+	} cases[] = {
+		{ NUD_REACHABLE, true, false }, { NUD_STALE, true, false },
+		{ NUD_DELAY, true, false },     { NUD_PROBE, true, false },
+		{ NUD_PERMANENT, true, true },  { NUD_NOARP, true, true },
+		{ NUD_INCOMPLETE, false, false }, { NUD_FAILED, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nl_neigh n = { .state = cases[i].state };
+
+		assert_int_equal(nl_neigh_valid(&n), cases[i].valid);
+		assert_int_equal(nl_neigh_static(&n), cases[i].is_static);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reachable_v6),
 		cmocka_unit_test(test_incomplete_has_no_lladdr),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_failed_payload),
+		cmocka_unit_test(test_valid_and_static),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
