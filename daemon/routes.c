@@ -123,6 +123,8 @@ static void fill_target(const struct daemon_session *s, struct ra_target *t)
 	t->ifindex = s->ifindex;
 	t->on_down = s->conf.routes.on_down;
 	t->routes = s->conf.routes;
+	memcpy(t->peer_link_local, s->routes.link_local, sizeof(t->peer_link_local));
+	t->n_peer_link_local = s->routes.n_link_local;
 }
 
 /* Lend a restore job the records of the other sessions (of its family)
@@ -376,6 +378,12 @@ static void log_job(const char *name, const struct route_job *job, size_t left)
 	double ms = (double)(res->done_us > job->event_us ? res->done_us - job->event_us : 0) /
 		    1000.0;
 
+	if (job->kind == ROUTE_JOB_ACT && res->neighbours_failed)
+		log_notice("session %s: %u neighbor %s of the peer marked failed %.1f ms after "
+			   "down: nexthop groups skip the peer until it answers again",
+			   name, res->neighbours_failed,
+			   res->neighbours_failed == 1 ? "entry" : "entries",
+			   (double)(res->neighbours_us - job->event_us) / 1000.0);
 	if (job->kind == ROUTE_JOB_ACT) {
 		size_t n = res->done[RA_DELETED] + res->done[RA_NEXTHOP_REMOVED] +
 			   res->done[RA_DEMOTED] + res->done[RA_VIA_GROUP];
@@ -432,6 +440,11 @@ static void give_back(struct daemon *d, uint64_t serial, const struct route_stat
 	if (res) {
 		r->errors += res->errors;
 		r->left_alone += res->left_alone;
+		r->neighbors_failed += res->neighbours_failed;
+	}
+	if (acted && res && res->n_peer_link_local) {
+		memcpy(r->link_local, res->peer_link_local, sizeof(r->link_local));
+		r->n_link_local = res->n_peer_link_local;
 	}
 	reindex(r);
 	apply_seen(s);
@@ -694,6 +707,8 @@ void routes_watch_route(struct daemon *d, uint16_t type, const void *payload, si
 		memcpy(t.peer, s->conf.peer.family == AF_INET ? (const void *)&s->conf.peer.v4
 							       : &s->conf.peer.v6,
 		       nl_addr_len(t.family));
+		memcpy(t.peer_link_local, r->link_local, sizeof(t.peer_link_local));
+		t.n_peer_link_local = r->n_link_local;
 		through = type == RTM_NEWROUTE && ra_route_through(&t, &route);
 		/* A dump shows routes the worker is still changing: ask again
 		 * when it is done. */

@@ -49,6 +49,11 @@ struct session_routes {
 
 	uint64_t errors;             /* netlink requests that failed twice */
 	uint64_t left_alone;         /* restores skipped: the owner had changed the route */
+	uint64_t neighbors_failed;   /* the peer's neighbor entries marked failed */
+	/* An IPv6 peer's link-local addresses, as the last action found them
+	 * (ra_target): its entries lose their link-layer address once failed. */
+	uint8_t link_local[RA_PEER_LINK_LOCAL_MAX][16];
+	unsigned n_link_local;
 	struct route_index keys;     /* record keys -> change index (the watcher) */
 	uint8_t *undone;             /* per change: back through the dead peer */
 	size_t n_undone;

@@ -89,6 +89,7 @@ struct json_object *status_session(const struct daemon_session *s)
 	add(o, "route_errors", u64(s->routes.errors));
 	add(o, "routes_undone", u64(s->routes.n_undone));
 	add(o, "routes_left_to_owner", u64(s->routes.left_alone));
+	add(o, "neighbors_marked_failed", u64(s->routes.neighbors_failed));
 	size_t planned = 0;
 
 	add(o, "route_plan", json_object_new_string(routes_planned(s, &planned) ? "ready" : "none"));

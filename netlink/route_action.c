@@ -17,6 +17,7 @@
  */
 #include "route_action.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -221,55 +222,6 @@ static bool hop_dead(const struct ra_target *t, int family, bool has_gw, const u
 	return false;
 }
 
-/* ---- an IPv6 peer's link-local addresses -------------------------------- */
-
-#define NEIGHBOURS_MAX 256
-
-struct neighbours {
-	const struct ra_target *t;
-	struct nl_neigh peer;           /* the peer's own entry (lladdr_len 0: none) */
-	struct nl_neigh ll[NEIGHBOURS_MAX]; /* link-local neighbours on its link */
-	unsigned n_ll;
-};
-
-static void on_neigh(void *ctx, uint16_t type, const void *payload, size_t len)
-{
-	struct neighbours *nb = ctx;
-	struct nl_neigh n;
-
-	if (type != RTM_NEWNEIGH || nl_neigh_parse(payload, len, &n) < 0 ||
-	    n.family != AF_INET6 || n.ifindex != nb->t->ifindex || n.lladdr_len == 0)
-		return;
-	if (memcmp(n.dst, nb->t->peer, 16) == 0)
-		nb->peer = n;
-	else if (n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 && nb->n_ll < NEIGHBOURS_MAX)
-		nb->ll[nb->n_ll++] = n;
-}
-
-/* The link-local addresses that the neighbour table shows with the same
- * link-layer address as t's global IPv6 peer, on its interface: the same
- * router. (A failed neighbour entry has no link-layer address; detection
- * takes about a second, well before a reachable entry fails.) */
-static void find_peer_link_locals(struct ra_engine *e, struct ra_target *t)
-{
-	struct neighbours *nb;
-
-	t->n_peer_link_local = 0;
-	if (t->family != AF_INET6 || is_link_local(t) || !t->ifindex)
-		return;
-	nb = calloc(1, sizeof(*nb));
-	if (!nb)
-		return;
-	nb->t = t;
-	if (nl_batch_dump(e->nl, RTM_GETNEIGH, AF_INET6, on_neigh, nb) == 0 && nb->peer.lladdr_len)
-		for (unsigned i = 0; i < nb->n_ll && t->n_peer_link_local < RA_PEER_LINK_LOCAL_MAX;
-		     i++)
-			if (nb->ll[i].lladdr_len == nb->peer.lladdr_len &&
-			    memcmp(nb->ll[i].lladdr, nb->peer.lladdr, nb->peer.lladdr_len) == 0)
-				memcpy(t->peer_link_local[t->n_peer_link_local++], nb->ll[i].dst, 16);
-	free(nb);
-}
-
 static bool nexthop_dead(const struct ra_target *t, const struct nl_nexthop *nh)
 {
 	return !nh->is_group && !nh->blackhole &&
@@ -348,6 +300,7 @@ struct act {
 	uint8_t raw[RAW_MAX] __attribute__((aligned(4)));
 	uint8_t out[RAW_MAX] __attribute__((aligned(4)));
 	int error;               /* -ENOMEM while dumping */
+	struct neighbours *nb;   /* the peer's neighbour entries (NULL: not read) */
 };
 
 static void act_add(struct act *a, enum ra_change_kind kind, const struct nl_route *r,
@@ -706,6 +659,152 @@ static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t f
 	return r;
 }
 
+/* ---- the peer's neighbour entries ---------------------------------------- */
+
+#define NEIGHBOURS_MAX 256
+
+struct neighbours {
+	const struct ra_target *t;
+	struct nl_neigh peer;               /* the peer's own entry */
+	bool has_peer;
+	struct nl_neigh ll[NEIGHBOURS_MAX]; /* IPv6: resolved link-local neighbours on its link */
+	unsigned n_ll;
+};
+
+static void on_neigh(void *ctx, uint16_t type, const void *payload, size_t len)
+{
+	struct neighbours *nb = ctx;
+	struct nl_neigh n;
+
+	if (type != RTM_NEWNEIGH || nl_neigh_parse(payload, len, &n) < 0 ||
+	    n.family != nb->t->family || n.ifindex != nb->t->ifindex)
+		return;
+	if (memcmp(n.dst, nb->t->peer, nl_addr_len(n.family)) == 0) {
+		nb->peer = n;
+		nb->has_peer = true;
+	} else if (n.family == AF_INET6 && n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 &&
+		   n.lladdr_len && nb->n_ll < NEIGHBOURS_MAX) {
+		nb->ll[nb->n_ll++] = n;
+	}
+}
+
+/* Whether addr is one of the n addresses of list. */
+static bool listed(const uint8_t (*list)[16], unsigned n, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (memcmp(list[i], addr, 16) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Read the peer's entries in the neighbour table into a->nb, and find an
+ * IPv6 peer's link-local addresses: those with the same link-layer address
+ * as its global address, on its interface (the same router). The
+ * link-local addresses the caller knew from an earlier action stay after
+ * those (up to RA_PEER_LINK_LOCAL_MAX): an entry that failed has no
+ * link-layer address, and a dead peer's entries fail a few seconds on, or
+ * at once (mark_failed), while routes may still use them.
+ */
+static void read_neighbours(struct act *a, bool marking)
+{
+	struct ra_target *t = &a->target;
+	uint8_t found[RA_PEER_LINK_LOCAL_MAX][16];
+	unsigned n = 0;
+	struct neighbours *nb;
+
+	if (!t->ifindex || (!marking && (t->family != AF_INET6 || is_link_local(t))))
+		return;
+	nb = a->nb = calloc(1, sizeof(*nb));
+	if (!nb)
+		return;
+	nb->t = t;
+	if (nl_batch_dump(a->e->nl, RTM_GETNEIGH, t->family, on_neigh, nb) < 0) {
+		/* unknown: mark nothing (it could be the operator's entry) */
+		free(nb);
+		a->nb = NULL;
+		return;
+	}
+	if (t->family != AF_INET6 || is_link_local(t) || !nb->peer.lladdr_len)
+		return;
+	for (unsigned i = 0; i < nb->n_ll && n < RA_PEER_LINK_LOCAL_MAX; i++)
+		if (nb->ll[i].lladdr_len == nb->peer.lladdr_len &&
+		    memcmp(nb->ll[i].lladdr, nb->peer.lladdr, nb->peer.lladdr_len) == 0)
+			memcpy(found[n++], nb->ll[i].dst, 16);
+	for (unsigned i = 0; i < t->n_peer_link_local && n < RA_PEER_LINK_LOCAL_MAX; i++)
+		if (!listed(found, n, t->peer_link_local[i]))
+			memcpy(found[n++], t->peer_link_local[i], 16);
+	memcpy(t->peer_link_local, found, n * sizeof(found[0]));
+	t->n_peer_link_local = n;
+}
+
+/* Count a neighbour entry not marked, and say why if it is the first. */
+static void mark_error(struct act *a, const uint8_t *addr, int error)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->t->family, addr, text, sizeof(text));
+	if (a->res->errors++ == 0)
+		snprintf(a->res->error, sizeof(a->res->error), "mark neighbour %s failed: %s",
+			 text, strerror(-error));
+}
+
+/*
+ * Step 0: mark the peer's neighbour entries failed. The kernel skips a
+ * nexthop group member whose neighbour entry is not valid (net/ipv4/
+ * nexthop.c, nexthop_is_good_nh; for groups without the
+ * fib_multipath_use_neigh sysctl that inline hops need). So one request
+ * per address takes the dead link out of every ECMP route through
+ * zebra's groups at once, for any number of routes, and zebra neither
+ * sees it nor puts it back (docs/zebra-interplay.md section 2), while the
+ * routes themselves are rewritten (steps 1-3: milliseconds per thousand).
+ * Nothing to undo: the kernel resolves the entry again with the first
+ * packet the peer answers (BFD's own, a second later at most), by which
+ * time the routes no longer use it. Left alone: the operator's permanent
+ * and noarp entries, entries not valid anyway, and link-local addresses
+ * the table no longer resolves. A peer without an entry gets a failed one.
+ */
+static void mark_failed(struct act *a)
+{
+	const struct neighbours *nb = a->nb;
+	const struct ra_target *t = a->t;
+	const uint8_t *addrs[1 + RA_PEER_LINK_LOCAL_MAX];
+	uint8_t buf[NLMSG_ALIGN(sizeof(struct ndmsg)) + 32] __attribute__((aligned(4)));
+	struct failures f = { 0 };
+	unsigned n = 0;
+	int r = 0;
+
+	if (!nb || !t->ifindex)
+		return;
+	if (!nb->has_peer || (!nl_neigh_static(&nb->peer) && nl_neigh_valid(&nb->peer)))
+		addrs[n++] = t->peer;
+	for (unsigned i = 0; i < t->n_peer_link_local; i++)
+		for (unsigned k = 0; k < nb->n_ll; k++)
+			if (memcmp(nb->ll[k].dst, t->peer_link_local[i], 16) == 0 &&
+			    !nl_neigh_static(&nb->ll[k]) && nl_neigh_valid(&nb->ll[k]))
+				addrs[n++] = t->peer_link_local[i];
+	if (n == 0)
+		return;
+	nl_batch_begin(a->e->nl, on_error, &f);
+	for (unsigned i = 0; i < n && r == 0; i++) {
+		int len = nl_neigh_failed_payload(t->family, t->ifindex, addrs[i], buf, sizeof(buf));
+
+		r = len < 0 ? len
+			    : nl_batch_add(a->e->nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, buf,
+					   (size_t)len, i);
+	}
+	if (r == 0)
+		r = nl_batch_flush(a->e->nl);
+	a->res->neighbours_us = monotonic_us();
+	if (r < 0) /* nothing known to be marked: say why the first was not */
+		mark_error(a, addrs[0], r);
+	else
+		a->res->neighbours_failed = n - (unsigned)f.n;
+	for (size_t k = 0; k < f.n && r >= 0; k++)
+		mark_error(a, addrs[f.v[k].cookie], f.v[k].error);
+	free(f.v);
+}
+
 /* A decision made ahead of the Down (ra_plan_make). */
 struct ra_plan {
 	struct ra_target target;       /* as the caller gave it */
@@ -722,24 +821,26 @@ static void act_free(struct act *a)
 	free(a->nhs.v);
 	free(a->group_shrunk);
 	free(a->group_dead);
+	free(a->nb);
 	route_index_clear(&a->known);
 	free(a);
 }
 
 /*
- * Step 1, deciding: read the nexthop objects and the peer's link-local
- * addresses, and add to rec a change for each group that has both dead
- * and live members (not zebra's). Returns 0 or -errno; a is set up for
- * the rest either way (act_free).
+ * Step 1, deciding: read the nexthop objects and the peer's neighbour
+ * entries (marking: all of them, for mark_failed; else only an IPv6
+ * peer's link-local addresses), and add to rec a change for each group
+ * that has both dead and live members (not zebra's). Returns 0 or -errno;
+ * a is set up for the rest either way (act_free).
  */
 static int act_prepare(struct act *a, struct ra_engine *e, const struct ra_target *t,
-		       struct ra_record *rec, struct ra_result *res)
+		       struct ra_record *rec, struct ra_result *res, bool marking)
 {
 	int r;
 
 	a->e = e;
 	a->target = *t;
-	find_peer_link_locals(e, &a->target);
+	read_neighbours(a, marking);
 	a->t = t = &a->target;
 	a->rec = rec;
 	a->res = res;
@@ -888,7 +989,7 @@ int ra_plan_make(struct ra_engine *e, const struct ra_target *t, struct ra_plan 
 		free(a);
 		return -ENOMEM;
 	}
-	r = act_prepare(a, e, t, &groups, NULL);
+	r = act_prepare(a, e, t, &groups, NULL, false);
 	p->target = *t;
 	p->n_peer_link_local = a->target.n_peer_link_local;
 	memcpy(p->peer_link_local, a->target.peer_link_local, sizeof(p->peer_link_local));
@@ -933,8 +1034,13 @@ int ra_act(struct ra_engine *e, const struct ra_target *t, struct ra_record *rec
 
 	if (!a)
 		return -ENOMEM;
-	/* 1. Groups first: one request repairs all their routes. */
-	r = act_prepare(a, e, t, rec, res);
+	/* 0, 1: the neighbour entries, then groups: one request repairs all
+	 * the routes through them. */
+	r = act_prepare(a, e, t, rec, res, t->routes.mark_neighbor_failed);
+	memcpy(res->peer_link_local, a->target.peer_link_local, sizeof(res->peer_link_local));
+	res->n_peer_link_local = a->target.n_peer_link_local;
+	if (t->routes.mark_neighbor_failed)
+		mark_failed(a);
 	if (r < 0)
 		goto out;
 	failed = calloc(rec->n > a->first_new ? rec->n - a->first_new + 1 : 1, 1);

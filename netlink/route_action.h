@@ -54,7 +54,9 @@ struct ra_target {
 	unsigned ifindex;          /* 0: the interface is gone */
 	/* An IPv6 peer's link-local addresses on ifindex: BGP often installs
 	 * routes via the peer's link-local next hop although the session
-	 * runs between global addresses. ra_act finds them itself. */
+	 * runs between global addresses. ra_act finds them in the neighbour
+	 * table; those given here (an earlier action's, ra_result) count
+	 * while the table has no link-layer address for the peer. */
 	uint8_t peer_link_local[RA_PEER_LINK_LOCAL_MAX][16];
 	unsigned n_peer_link_local;
 	enum conf_on_down on_down; /* withdraw or demote */
@@ -70,6 +72,10 @@ struct ra_result {
 	char error[256];            /* the first of them: route and errno */
 	uint64_t groups_done_us;    /* act: when the group requests completed (0: none) */
 	bool planned;               /* act: the routes were decided ahead (ra_plan_make) */
+	unsigned neighbours_failed; /* act: neighbour entries marked failed */
+	uint64_t neighbours_us;     /* act: CLOCK_MONOTONIC when that was answered (0: none) */
+	uint8_t peer_link_local[RA_PEER_LINK_LOCAL_MAX][16]; /* act: the ones it used */
+	unsigned n_peer_link_local;
 	uint64_t done_us;           /* CLOCK_MONOTONIC when the last request completed */
 };
 

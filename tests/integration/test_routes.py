@@ -500,13 +500,39 @@ def test_ipv6_routes_via_peer_link_local(lab, edgebfdd_factory):
 
     rl.links[0].cut()
     wait_for(secondary_only, 2.0, message="the primary's link-local path removed")
+    # both of the peer's entries marked failed: its global and link-local
+    wait_json(rl, "primary", 1.0, neighbors_marked_failed=2)
+    for addr in (rl.P(0), L1):
+        states = neighbor_states(rl.ce, addr, "eth1")
+        assert not set(states) & NUD_VALID, (addr, states)
     restore_after_hold_down(rl, lambda: rl.table(only=only) == before, secondary_only,
                             "IPv6 via link-local next hops")
+    check_clean(rl)
+    # Down again: BFD's packets made the global entry valid, but nothing
+    # spoke to the link-local address since it was marked, so the table
+    # cannot tell it is the peer's any more: edgebfdd remembers it.
+    assert not set(neighbor_states(rl.ce, L1, "eth1")) & NUD_VALID, \
+        "the link-local entry is valid again: this part tests nothing"
+    rl.links[0].cut()
+    wait_for(secondary_only, 2.0, message="the link-local path removed again")
+    restore_after_hold_down(rl, lambda: rl.table(only=only) == before, secondary_only,
+                            "IPv6 via link-local next hops, second Down")
     check_clean(rl)
 
 
 # --------------------------------------------------------------------------
 # 2: kernel nexthop objects
+
+
+def add_group_routes(rl, prefixes, proto="bgp", nh_proto=None):
+    """Nexthop objects 1 (via the primary's peer), 2 (the secondary's) and
+    group 10 = 1/2, and each of prefixes through nhid 10. nh_proto: the
+    objects' protocol ("zebra": as zebra makes them)."""
+    tail = f" proto {nh_proto}" if nh_proto else ""
+    rl.ce.ip_batch([f"nexthop add id 1 via {rl.P(0)} dev eth1{tail}",
+                    f"nexthop add id 2 via {rl.P(1)} dev eth2{tail}",
+                    f"nexthop add id 10 group 1/2{tail}"]
+                   + [f"route add {p} nhid 10 proto {proto}" for p in prefixes])
 
 
 def test_nexthop_group_shrinks_once(lab, edgebfdd_factory):
@@ -517,10 +543,7 @@ def test_nexthop_group_shrinks_once(lab, edgebfdd_factory):
     rl.configure(fam=4)
     prefixes = [v4_prefix(i) for i in range(1000)]
     only = set(prefixes)
-    rl.ce.ip_batch([f"nexthop add id 1 via {rl.P(0)} dev eth1",
-                    f"nexthop add id 2 via {rl.P(1)} dev eth2",
-                    "nexthop add id 10 group 1/2"]
-                   + [f"route add {p} nhid 10 proto bgp" for p in prefixes])
+    add_group_routes(rl, prefixes)
     rl.start()
     ours = rl.ours
     group_before = rl.ce.nexthops()[10]["group"]
@@ -587,10 +610,7 @@ def test_zebra_nexthop_group_not_modified(lab, edgebfdd_factory):
     rl.configure(fam=4)
     prefixes = [v4_prefix(i) for i in range(100)]
     only = set(prefixes)
-    rl.ce.ip_batch([f"nexthop add id 1 via {rl.P(0)} dev eth1 proto zebra",
-                    f"nexthop add id 2 via {rl.P(1)} dev eth2 proto zebra",
-                    "nexthop add id 10 group 1/2 proto zebra"]
-                   + [f"route add {p} nhid 10 proto bgp" for p in prefixes])
+    add_group_routes(rl, prefixes, nh_proto="zebra")
     rl.start()
     nexthops_before = rl.ce.nexthops()
     before = rl.table(only=only)
@@ -609,6 +629,114 @@ def test_zebra_nexthop_group_not_modified(lab, edgebfdd_factory):
     restore_after_hold_down(rl, restored=lambda: rl.table(only=only) == before,
                             withdrawn=repaired, what="zebra group")
     assert rl.ce.nexthops() == nexthops_before
+    check_clean(rl)
+
+
+# --------------------------------------------------------------------------
+# 2b: the peer's neighbour entry (mark-neighbor-failed)
+
+# The kernel's NUD_VALID states: a nexthop group uses a member whose
+# neighbour entry is in one of these (or has no entry at all).
+NUD_VALID = {"PERMANENT", "NOARP", "REACHABLE", "STALE", "DELAY", "PROBE"}
+
+
+def neighbor_states(ns, addr, dev):
+    """The NUD states of addr's neighbour entry on dev ([] if none)."""
+    for n in ns.ip_json("-6" if ":" in addr else "-4", "neigh", "show", "dev", dev):
+        if same_addr(n.get("dst", ""), addr):
+            return n.get("state", [])
+    return []
+
+
+def lookup_devs(ns, dsts):
+    """{dev: how many of dsts the kernel's lookup sends out of it}: a
+    nexthop group picks one member per destination (its hash)."""
+    out = {}
+    for d in dsts:
+        dev = ns.ip_json("route", "get", d)[0]["dev"]
+        out[dev] = out.get(dev, 0) + 1
+    return out
+
+
+@pytest.mark.parametrize("fam", [4, 6], ids=["ipv4", "ipv6"])
+@pytest.mark.parametrize("mark", ["yes", "no"])
+def test_neighbor_marked_failed(lab, edgebfdd_factory, fam, mark):
+    """At the Down edgebfdd marks the peer's neighbour entry failed. The
+    kernel's nexthop groups skip a member whose neighbour entry is not
+    valid, so every route through a group (zebra's way) leaves the dead
+    peer with that one request, before any route is rewritten; here even
+    routes the action leaves alone (proto ospf is not in route-protocols)
+    and that stay exactly as they were. mark-neighbor-failed = no turns it
+    off: the kernel keeps the entry valid for seconds after the cut, and
+    lookups still pick the dead peer. Nothing needs undoing: with the link
+    back, the peer's answers make the entry valid again and the group
+    spreads over both paths."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    rl.configure(fam=fam, primary={"mark_neighbor_failed": mark})
+    if fam == 4:
+        prefixes = [v4_prefix(i) for i in range(32)]
+        dsts = [p.replace(".0/24", ".1") for p in prefixes]
+    else:
+        prefixes = [v6_prefix(i) for i in range(32)]
+        dsts = [p.replace("::/64", "::1") for p in prefixes]
+    only = set(prefixes)
+    add_group_routes(rl, prefixes, proto="ospf", nh_proto="zebra")
+    rl.start()
+    before = rl.table(only=only)
+    nexthops_before = rl.ce.nexthops()
+    assert len(before) == 32
+    wait_for(lambda: set(neighbor_states(rl.ce, rl.P(0), "eth1")) & NUD_VALID, 3.0,
+             message=lambda: f"{rl.P(0)} resolved on eth1 "
+             f"({neighbor_states(rl.ce, rl.P(0), 'eth1')})")
+    spread = lookup_devs(rl.ce, dsts)
+    assert set(spread) == {"eth1", "eth2"}, spread
+
+    rl.links[0].cut()
+    rl.ours.wait_state("primary", "down", 2.0)
+    if mark == "yes":
+        wait_for(lambda: lookup_devs(rl.ce, dsts) == {"eth2": 32}, 1.0,
+                 message=lambda: f"every lookup out of eth2 ({lookup_devs(rl.ce, dsts)}, "
+                 f"entry {neighbor_states(rl.ce, rl.P(0), 'eth1')})")
+        states = neighbor_states(rl.ce, rl.P(0), "eth1")
+        assert states and not set(states) & NUD_VALID, states
+        wait_json(rl, "primary", 1.0, neighbors_marked_failed=1)
+        assert re.search(r"session primary: 1 neighbor entry of the peer marked failed "
+                         r"[0-9.]+ ms after down", rl.ours.proc.log()), rl.ours.proc.log()[-2000:]
+    else:
+        states = neighbor_states(rl.ce, rl.P(0), "eth1")
+        now = lookup_devs(rl.ce, dsts)
+        assert set(states) & NUD_VALID, f"the kernel failed the entry itself already: {states}"
+        assert now.get("eth1"), f"lookups still pick the dead peer when not marked: {now}"
+        assert rl.session()["neighbors_marked_failed"] == 0
+        assert "marked failed" not in rl.ours.proc.log()
+    # the routes themselves (not selected) and the nexthop objects: untouched
+    assert rl.table(only=only) == before
+    assert rl.ce.nexthops() == nexthops_before
+
+    rl.links[0].restore()
+    rl.wait_settled("primary")
+    wait_for(lambda: set(lookup_devs(rl.ce, dsts)) == {"eth1", "eth2"}, 5.0,
+             message=lambda: f"the group spreads over both links again "
+             f"({lookup_devs(rl.ce, dsts)}, entry {neighbor_states(rl.ce, rl.P(0), 'eth1')})")
+    assert rl.table(only=only) == before
+
+
+def test_permanent_neighbor_left_alone(lab, edgebfdd_factory):
+    """The operator's permanent neighbour entry for the peer is not ours to
+    change: it stays as it is through the Down; the routes are repaired as
+    usual."""
+    rl = RouteLab(lab, edgebfdd_factory)
+    prefixes, before, secondary_only = start_with_ecmp(rl)
+    mac = rl.peers[0].ip_json("link", "show", "dev", "eth1")[0]["address"]
+    rl.ce.ip("neigh", "replace", rl.P(0), "lladdr", mac, "dev", "eth1", "nud", "permanent")
+    rl.links[0].cut()
+    wait_for(secondary_only, 3.0, message="routes repaired")
+    wait_json(rl, "primary", 1.0, route_action="withdrawn", routes_affected=len(prefixes))
+    assert neighbor_states(rl.ce, rl.P(0), "eth1") == ["PERMANENT"]
+    assert rl.session()["neighbors_marked_failed"] == 0
+    restore_after_hold_down(rl, lambda: rl.table(only=set(prefixes)) == before,
+                            secondary_only, "with a permanent neighbour entry")
+    assert neighbor_states(rl.ce, rl.P(0), "eth1") == ["PERMANENT"]
     check_clean(rl)
 
 

@@ -199,6 +199,7 @@ def test_ecmp_repair_holds_against_zebra_and_restores_group(express, lab):
         s = ours.session(name)
         assert s["route_action"] == "none" and s["routes_affected"] == 0, s
     mon = RouteMonitor(lab, er.ce).start()
+    nexthops_before = nexthop_objects(er.ce)
 
     t_cut, detect = cut_primary(er, ours)
     fib, t_fixed = wait_secondary_only(er, detect + 2.0)
@@ -252,6 +253,14 @@ def test_ecmp_repair_holds_against_zebra_and_restores_group(express, lab):
         time.sleep(0.05)
     assert not bad, f"zebra (or someone) undid the repair: {bad[:5]}"
     assert checks >= 20, checks
+    # MSEE1's neighbour entry was marked failed at the Down (its groups skip
+    # it at once), and zebra took no notice: its nexthop objects are as
+    # they were before the cut.
+    s = ours.session(PRIMARY)
+    assert s["neighbors_marked_failed"] == 1, s
+    neigh = [n for n in er.ce.ip_json("-4", "neigh", "show", "dev", "eth1") if n["dst"] == M1]
+    assert neigh and not set(neigh[0]["state"]) & {"REACHABLE", "STALE", "DELAY", "PROBE"}, neigh
+    assert nexthop_objects(er.ce) == nexthops_before
     # Not even briefly (a poll could miss zebra re-adding a nexthop and
     # edgebfdd taking it off again): nothing but the repair itself touched
     # the prefixes since the cut.
