@@ -20,11 +20,16 @@ Where each time comes from, the same in both modes except BFD Down:
   last packet    tcpdump on the CE's eth1 (BFD packets from MSEE1)
   BFD Down/Up    edgebfdd: edgebfdctl's last_state_change;
                  frr-bfdd: bfdd's log (`debug bfd peer`, microsecond stamps)
+  neighbor       route-stamp: the first neighbour event of MSEE1's address
+                 to FAILED or INCOMPLETE (edgebfdd marks the entry failed
+                 at the Down); counts as traffic off MSEE1 only because
+                 every lab prefix is ECMP through zebra's nexthop groups,
+                 which skip a member whose neighbour entry is not valid
   routes         route-stamp (tests/bench, built beside edgebfdd; --stamper
-                 ip: `ip -ts monitor route`, ten times slower to print) in
-                 the CE: the first change of each prefix to MSEE2 only
-                 (repaired) or to both MSEEs (ECMP again), the last of all
-                 prefixes counts
+                 ip: `ip -ts monitor route neigh`, ten times slower to
+                 print) in the CE: the first change of each prefix to MSEE2
+                 only (repaired) or to both MSEEs (ECMP again), the last of
+                 all prefixes counts
   bgpd           bgpd's log: %ADJCHANGE Down (reset) and Up (Established)
 """
 from __future__ import annotations
@@ -48,11 +53,24 @@ MODES = ("edgebfdd", "frr-bfdd")
 M1, M2 = ExpressRouteLab.MSEE_ADDR
 BOTH, ONLY_M2 = frozenset([M1, M2]), frozenset([M2])
 DETECT_US = 900_000   # 300 ms x 3
+# neighbour states that are not valid: a nexthop group skips such a member
+NOT_VALID = frozenset(["FAILED", "INCOMPLETE"])
 
 
 @dataclasses.dataclass
 class Failover:
-    """Unix times of one cut; None where an event did not happen."""
+    """Unix times of one cut; None where an event did not happen.
+
+    neighbor_failed: the first neighbour event of MSEE1's address in the CE
+    at or after the cut with a state that is not valid (FAILED, as
+    edgebfdd marks it at the Down, or INCOMPLETE). The kernel's nexthop
+    groups skip a member whose neighbour entry is not valid, so from then
+    on no prefix forwards through MSEE1 although its route still names
+    MSEE1: true here because every lab prefix is ECMP through zebra's
+    nexthop groups. A single-path route, or a multipath route without
+    nexthop objects (unless net.ipv4.fib_multipath_use_neigh is set), would
+    keep forwarding to the dead MSEE1 until rewritten.
+    """
     cut: float
     last_rx: float | None
     down: float
@@ -63,6 +81,7 @@ class Failover:
     prefixes: int
     bgp_reset: float | None
     own_repair_ms: float | None = None  # edgebfdd's log: "routes repaired X ms after down"
+    neighbor_failed: float | None = None  # see above
 
     @property
     def detection_ms(self):
@@ -72,6 +91,14 @@ class Failover:
     def repair_ms(self):
         """BFD Down -> the last prefix repaired in the CE's kernel FIB."""
         return None if self.repaired_last is None else (self.repaired_last - self.down) * 1e3
+
+    @property
+    def forwarding_ms(self):
+        """BFD Down -> no prefix forwards through MSEE1 any more: the earlier
+        of MSEE1's neighbour entry failed (the ECMP nexthop groups skip it,
+        see the class) and the last prefix repaired; None if neither."""
+        ends = [t for t in (self.neighbor_failed, self.repaired_last) if t is not None]
+        return (min(ends) - self.down) * 1e3 if ends else None
 
     @property
     def total_ms(self):
@@ -218,11 +245,15 @@ class FailoverLab:
         # else polls while the repair runs (a poll of 10,000 routes or a
         # CLI every 20 ms would compete with it for the CPU).
         first, last, count = self._fib_times(cut_at, ONLY_M2, timeout)
+        # edgebfdd marks the neighbour entry before it rewrites the routes:
+        # the monitor has printed it by now, if it happened
+        failed = self.monitor.neighbor_times(M1, cut_at, NOT_VALID)
         down, diag = self._bfd_change(cut_at, "down", timeout)
         reset = self._adjchange(cut_at, "Down", 3.0)
         stamps = [t for t in self.capture.times() if t < cut_at]
         return Failover(cut_at, stamps[-1] if stamps else None, down, diag, first, last,
-                        count, self.n, reset, self._own_repair_ms(timeout))
+                        count, self.n, reset, self._own_repair_ms(timeout),
+                        neighbor_failed=failed[0] if failed else None)
 
     def restore(self, timeout=30.0):
         restored_at = self.er.link1.restore()
@@ -266,14 +297,18 @@ def print_failover(f: Failover, mode):
     print(f"  last BFD packet from MSEE1    {ms(f.last_rx, f.cut)} ms")
     print(f"  BFD Down ({who}, {f.diag or '?'})")
     print(f"                                {ms(f.down, f.cut)} ms")
+    print(f"  MSEE1's neighbor entry failed {ms(f.neighbor_failed, f.cut)} ms"
+          + ("" if f.neighbor_failed is None else
+             "   (ECMP nexthop groups skip MSEE1 from here)"))
     print(f"  routes repaired, first        {ms(f.repaired_first, f.cut)} ms")
     print(f"  routes repaired, last         {ms(f.repaired_last, f.cut)} ms   "
           f"({f.repaired} of {f.prefixes} prefixes through MSEE2 only)")
     print(f"  bgpd reset (%ADJCHANGE Down)  {ms(f.bgp_reset, f.cut)} ms")
     det = "?" if f.detection_ms is None else f"{f.detection_ms:.1f}"
     rep = "?" if f.repair_ms is None else f"{f.repair_ms:.1f}"
-    print(f"  detection {det} ms after the last packet; Down -> last prefix repaired {rep} ms; "
-          f"BGP's hold timer alone would take up to 180 s")
+    fwd = "?" if f.forwarding_ms is None else f"{f.forwarding_ms:.1f}"
+    print(f"  detection {det} ms after the last packet; Down -> traffic off MSEE1 {fwd} ms; "
+          f"Down -> last prefix repaired {rep} ms; BGP's hold timer alone would take up to 180 s")
     if f.own_repair_ms is not None:
         print(f"  edgebfdd's own figure: routes repaired {f.own_repair_ms:.1f} ms after Down "
               "(its last netlink request answered)")
@@ -323,7 +358,7 @@ def run_lab(args):
         result = {"mode": args.mode, "prefixes": args.prefixes,
                   "failover": dataclasses.asdict(f), "recovery": dataclasses.asdict(r),
                   "detection_ms": f.detection_ms, "repair_ms": f.repair_ms,
-                  "total_ms": f.total_ms}
+                  "forwarding_ms": f.forwarding_ms, "total_ms": f.total_ms}
         banner("done; cleaning up")
     except BaseException:
         print(lab.logs(), file=sys.stderr)

@@ -12,12 +12,17 @@ edgebfdd route action pending) before the next cut.
 
 For each mode and count it prints the median and the range (min..max) of
   detection   BFD Down - the last BFD packet received from MSEE1
+  forwarding  BFD Down -> no prefix forwards through MSEE1 any more: the
+              earlier of MSEE1's neighbour entry in the CE marked failed
+              (edgebfdd does that at the Down; the kernel's nexthop groups
+              then skip MSEE1, and every lab prefix is ECMP through zebra's
+              groups) and the last prefix repaired
   repair      BFD Down -> the last prefix through MSEE2 only in the CE's FIB
   total       the cut -> the last prefix repaired
   own         edgebfdd's own figure for the repair, from its log (Down ->
               the kernel's answer to its last netlink request)
 measured as scripts/lab.py describes (tcpdump, edgebfdctl or bfdd's log,
-`ip -ts monitor route`). As root:
+route-stamp or `ip -ts monitor route neigh`). As root:
 
     tests/bench/bench-lab.py [--runs 5] [--prefixes 1000,10000]
                              [--modes edgebfdd,frr-bfdd] [--edgebfdd PATH]
@@ -34,7 +39,8 @@ sys.path.insert(0, os.path.join(TOP, "scripts"))
 import lab as lablib  # noqa: E402  (scripts/lab.py)
 import nslab  # noqa: E402  (put on the path by lab.py)
 
-METRICS = (("detection_ms", "detection"), ("repair_ms", "Down->repaired"),
+METRICS = (("detection_ms", "detection"), ("forwarding_ms", "Down->forwarding"),
+           ("repair_ms", "Down->repaired"),
            ("total_ms", "cut->repaired"), ("own_repair_ms", "edgebfdd's own repair"))
 
 
@@ -52,6 +58,7 @@ def measure(mode, prefixes, runs, args):
             fl.wait_ready()
             out.append(f)
             print(f"  {mode:9} {prefixes:6} run {i + 1}: detection {fmt(f.detection_ms)} ms, "
+                  f"Down->forwarding {fmt(f.forwarding_ms)} ms, "
                   f"Down->repaired {fmt(f.repair_ms)} ms, cut->repaired {fmt(f.total_ms)} ms "
                   f"({f.repaired}/{f.prefixes} seen), bgpd reset "
                   f"{fmt(None if f.bgp_reset is None else (f.bgp_reset - f.cut) * 1e3)} ms",

@@ -1,6 +1,7 @@
 /*
- * route-stamp - print the kernel's route notifications with the time they
- * were read, fast enough to time a burst of 10,000 route changes.
+ * route-stamp - print the kernel's route and neighbour notifications with
+ * the time they were read, fast enough to time a burst of 10,000 route
+ * changes.
  *
  * `ip -ts monitor route` writes every event on its own (a write(2) each,
  * with names resolved), about 100 events per millisecond on a small
@@ -12,12 +13,20 @@
  *
  *   [2026-11-23T16:33:11.708865] [Deleted ][TYPE ]DST/LEN [via GW]... proto N table T
  *
- * where TYPE is a route type other than unicast (blackhole, ...). The time
- * is local, like ip's. Runs until killed; as root in the namespace to
- * watch (the lab starts it at real-time priority with chrt).
+ * where TYPE is a route type other than unicast (blackhole, ...), and for a
+ * neighbour (ARP/NDP) entry, as `ip -ts monitor neigh` prints it:
+ *
+ *   [2026-11-23T16:33:12.609112] [Deleted ]ADDR dev IFNAME[ lladdr XX:..] STATE
+ *
+ * where STATE is ip's name of the NUD state (REACHABLE, FAILED, ...; several
+ * separated by spaces, NONE for none). The time is local, like ip's. Runs
+ * until killed; as root in the namespace to watch (the lab starts it at
+ * real-time priority with chrt), where it names the interfaces.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,10 +34,12 @@
 #include <time.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
 #define RCVBUF (16 << 20)
 
+/* A route type as ip prints it before the destination ("" for unicast). */
 static const char *type_name(unsigned type)
 {
 	switch (type) {
@@ -43,6 +54,7 @@ static const char *type_name(unsigned type)
 	}
 }
 
+/* " via GW" for an RTA_GATEWAY. */
 static void put_gateway(FILE *out, int family, const struct nlattr *a)
 {
 	char text[INET6_ADDRSTRLEN];
@@ -68,6 +80,7 @@ static void put_multipath(FILE *out, int family, const struct nlattr *mp)
 	}
 }
 
+/* One RTM_NEWROUTE or RTM_DELROUTE, IPv4 or IPv6, as a line. */
 static void put_route(FILE *out, const char *stamp, const struct nlmsghdr *h)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(h);
@@ -96,6 +109,70 @@ static void put_route(FILE *out, const char *stamp, const struct nlmsghdr *h)
 	fprintf(out, " proto %u table %u\n", rtm->rtm_protocol, table);
 }
 
+/* The NUD state bits as ip names them, in ip's order. */
+static const struct {
+	unsigned bit;
+	const char *name;
+} nud_names[] = {
+	{ NUD_INCOMPLETE, "INCOMPLETE" },
+	{ NUD_REACHABLE, "REACHABLE" },
+	{ NUD_STALE, "STALE" },
+	{ NUD_DELAY, "DELAY" },
+	{ NUD_PROBE, "PROBE" },
+	{ NUD_FAILED, "FAILED" },
+	{ NUD_NOARP, "NOARP" },
+	{ NUD_PERMANENT, "PERMANENT" },
+};
+
+/* " STATE" for each bit of state (ip's names, hex for the rest), " NONE" for 0. */
+static void put_nud(FILE *out, unsigned state)
+{
+	if (!state) {
+		fputs(" NONE", out);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(nud_names) / sizeof(nud_names[0]); i++)
+		if (state & nud_names[i].bit) {
+			fprintf(out, " %s", nud_names[i].name);
+			state &= ~nud_names[i].bit;
+		}
+	if (state)
+		fprintf(out, " %#x", state);
+}
+
+/* One RTM_NEWNEIGH or RTM_DELNEIGH of an IPv4 or IPv6 address, as a line. */
+static void put_neigh(FILE *out, const char *stamp, const struct nlmsghdr *h)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(h);
+	const struct nlattr *a, *lladdr = NULL;
+	char dst[INET6_ADDRSTRLEN] = "";
+	char ifname[IF_NAMESIZE];
+
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
+		return;
+	mnl_attr_for_each(a, h, sizeof(*ndm)) {
+		if (mnl_attr_get_type(a) == NDA_DST)
+			inet_ntop(ndm->ndm_family, mnl_attr_get_payload(a), dst, sizeof(dst));
+		else if (mnl_attr_get_type(a) == NDA_LLADDR)
+			lladdr = a;
+	}
+	if (!dst[0])
+		return;
+	if (!if_indextoname((unsigned)ndm->ndm_ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%d", ndm->ndm_ifindex);
+	fprintf(out, "[%s] %s%s dev %s", stamp, h->nlmsg_type == RTM_DELNEIGH ? "Deleted " : "",
+		dst, ifname);
+	if (lladdr && mnl_attr_get_payload_len(lladdr) > 0) {
+		const unsigned char *ll = mnl_attr_get_payload(lladdr);
+
+		fputs(" lladdr ", out);
+		for (unsigned i = 0; i < mnl_attr_get_payload_len(lladdr); i++)
+			fprintf(out, "%s%02x", i ? ":" : "", ll[i]);
+	}
+	put_nud(out, ndm->ndm_state);
+	fputc('\n', out);
+}
+
 /* The local time of now as ip -ts prints it. */
 static void stamp_now(char *buf, size_t len)
 {
@@ -110,38 +187,46 @@ static void stamp_now(char *buf, size_t len)
 }
 
 /*
- * It polls instead of sleeping on the socket: a reader that sleeps there
- * is woken by every notification, and each wake-up costs the process that
- * changes the routes a few microseconds (measured: a failover's 10,000
- * changes took 37 ms with a blocking reader at real-time priority, 23 ms
- * with ip monitor, which falls behind and so is woken less). A stamp is
- * then at most one poll interval late.
+ * Route changes are polled, not slept on: a reader that sleeps on their
+ * socket is woken by every notification, and each wake-up costs the
+ * process that changes the routes a few microseconds (measured: a
+ * failover's 10,000 changes took 37 ms with a blocking reader at real-time
+ * priority, 23 ms with ip monitor, which falls behind and so is woken
+ * less). A route stamp is then at most one poll interval late. Neighbour
+ * changes come on a socket of their own, which the poll sleeps on: they
+ * are few (a failover marks one entry) and wake it at once, so their
+ * stamps are not held back by a burst of route changes.
  */
-#define POLL_NS 1000000
+#define POLL_MS 1
 
 /* Up to this many notifications per read (each is one datagram). */
 #define BATCH 256
 #define MSG_MAX 8192
 
-int main(void)
+static char bufs[BATCH][MSG_MAX] __attribute__((aligned(4)));
+static struct mmsghdr msgs[BATCH];
+
+/* A netlink socket subscribed to groups, with room for a burst. */
+static struct mnl_socket *subscribe(unsigned groups)
 {
-	static char bufs[BATCH][MSG_MAX] __attribute__((aligned(4)));
-	static struct mmsghdr msgs[BATCH];
-	static struct iovec iov[BATCH];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
 	int size = RCVBUF;
 
-	if (!nl || mnl_socket_bind(nl, RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE, MNL_SOCKET_AUTOPID) < 0) {
+	if (!nl || mnl_socket_bind(nl, groups, MNL_SOCKET_AUTOPID) < 0) {
 		perror("route-stamp: netlink");
-		return 1;
+		return NULL;
 	}
 	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	for (int i = 0; i < BATCH; i++) {
-		iov[i] = (struct iovec){ bufs[i], MSG_MAX };
-		msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
-	}
+	return nl;
+}
+
+/* Print what is queued on nl, stamped with the time of each read. How
+ * many notifications, or -1 after an error other than lost events. */
+static int drain(struct mnl_socket *nl)
+{
+	int total = 0;
+
 	for (;;) {
 		int n = recvmmsg(mnl_socket_get_fd(nl), msgs, BATCH, MSG_DONTWAIT, NULL);
 		char stamp[64];
@@ -150,13 +235,11 @@ int main(void)
 			fprintf(stderr, "route-stamp: events lost (ENOBUFS)\n");
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			nanosleep(&(struct timespec){ .tv_nsec = POLL_NS }, NULL);
-			continue;
-		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return total;
 		if (n <= 0) {
 			perror("route-stamp: recvmmsg");
-			return 1;
+			return -1;
 		}
 		stamp_now(stamp, sizeof(stamp));
 		for (int i = 0; i < n; i++) {
@@ -166,7 +249,36 @@ int main(void)
 			     mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
 				if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE)
 					put_route(stdout, stamp, h);
+				else if (h->nlmsg_type == RTM_NEWNEIGH || h->nlmsg_type == RTM_DELNEIGH)
+					put_neigh(stdout, stamp, h);
 		}
 		fflush(stdout);
+		total += n;
+	}
+}
+
+/* Subscribes, then reads and prints every notification until killed. */
+int main(void)
+{
+	static struct iovec iov[BATCH];
+	struct mnl_socket *routes = subscribe(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
+	struct mnl_socket *neighs = subscribe(RTMGRP_NEIGH);
+
+	if (!routes || !neighs)
+		return 1;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	for (int i = 0; i < BATCH; i++) {
+		iov[i] = (struct iovec){ bufs[i], MSG_MAX };
+		msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(neighs), .events = POLLIN };
+
+		if (drain(neighs) < 0 || drain(routes) < 0)
+			return 1;
+		if (poll(&pfd, 1, POLL_MS) < 0 && errno != EINTR) {
+			perror("route-stamp: poll");
+			return 1;
+		}
 	}
 }

@@ -14,8 +14,9 @@ Reusable pieces for tests (and the issue 6 lab) that need real BGP:
 - ``fib_routes()``: the CE's kernel FIB with nexthop objects resolved to
   gateways, so a test can compare what zebra installed with what the kernel
   forwards on.
-- ``RouteMonitor``: `ip -ts monitor route` in a namespace, its events with
-  wall-clock times (when was the last prefix repaired, who deleted what).
+- ``RouteMonitor``: `ip -ts monitor route neigh` in a namespace, its route
+  events with wall-clock times (when was the last prefix repaired, who
+  deleted what) and its neighbour events (when did an entry fail).
 
 Everything started here is registered with the ``nslab.Lab`` and ended by
 PID on ``Lab.cleanup()``; the FRR pathspace dirs /etc/frr/NAME and
@@ -378,16 +379,37 @@ class RouteEvent:
         return frozenset(_VIA.findall(self.text))
 
 
+@dataclasses.dataclass(frozen=True)
+class NeighborEvent:
+    time: float        # wall clock, as stamped by the monitor
+    deleted: bool      # RTM_DELNEIGH
+    addr: str          # as printed: "192.0.2.2", "fe80::1"
+    dev: str
+    states: frozenset  # ip's NUD names: {"FAILED"}, {"REACHABLE"}, {"NONE"}, ...
+    text: str
+
+
 _EVENT = re.compile(r"^\[(?P<ts>[^\]]+)\]\s+(?P<del>Deleted\s+)?(?P<dst>\S+)\s?(?P<rest>.*)$")
+# A neighbour line ends with its NUD state(s), in capitals, which no route
+# line does (a host route "ADDR dev IF ..." has " dev " and no "/" too):
+#   [TS] [Deleted ][miss ]ADDR dev IF [lladdr LL] [router] ... STATE[ STATE][ proto P]
+_NUD = r"(?:INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT|NONE|0x[0-9a-f]+)"
+_NEIGH = re.compile(r"^\[(?P<ts>[^\]]+)\]\s+(?P<del>Deleted\s+)?(?:miss\s+)?"
+                    r"(?P<addr>[0-9A-Fa-f.:]+) dev (?P<dev>\S+)(?: .*?)??"
+                    rf" (?P<states>{_NUD}(?: {_NUD})*)\s*(?: proto \S+\s*)?$")
 _PROBE = "198.18.255.254/32"   # benchmarking range, in an unused table
 
 
 class RouteMonitor:
-    """`ip -ts monitor route` in a namespace (a lab process, ended by PID),
-    or with stamper (the path of tests/bench/route-stamp) that program,
-    which prints the same lines about ten times faster: ip writes every
-    event on its own, about 100 per millisecond, so a burst of 10,000
+    """`ip -ts monitor route neigh` in a namespace (a lab process, ended by
+    PID), or with stamper (the path of tests/bench/route-stamp) that
+    program, which prints the same lines about ten times faster: ip writes
+    every event on its own, about 100 per millisecond, so a burst of 10,000
     route changes shows up over about 100 ms however fast it was.
+
+    Both print route and neighbour (ARP/NDP) notifications: events() and
+    first_times() read the routes, neighbor_events() and neighbor_times()
+    the neighbour entries ("ADDR dev IF [lladdr LL] STATE").
 
     start() returns once the monitor is known to be listening: it adds and
     removes a probe route (table 250, proto redirect: zebra ignores both)
@@ -407,7 +429,7 @@ class RouteMonitor:
         # edgebfdd's, which would otherwise keep it waiting through a large
         # repair) the stamps stay close to the kernel's changes.
         argv = ([self.stamper] if self.stamper else
-                ["ip", "-rcvbuf", str(self.RCVBUF), "-ts", "monitor", "route"])
+                ["ip", "-rcvbuf", str(self.RCVBUF), "-ts", "monitor", "route", "neigh"])
         self.proc = self.lab.spawn(f"{self.name}-{self.ns.role}", self.ns,
                                    ["chrt", "-f", "3"] + argv)
 
@@ -426,20 +448,26 @@ class RouteMonitor:
         if self.proc is not None:
             self.proc.stop()
 
-    def events(self, prefixes=None, all_prefixes=False):
-        """Parsed events, oldest first; only those for prefixes when given,
-        and never the probe unless all_prefixes."""
-        wanted = set(prefixes) if prefixes is not None else None
+    def _messages(self):
+        """The output's messages, continuation lines ("nexthop via ...")
+        joined to theirs."""
         msgs = []
         for line in (self.proc.log() if self.proc else "").splitlines():
             if line[:1] in (" ", "\t") and msgs:
-                msgs[-1] += " " + line.strip()      # "nexthop via ..." lines
+                msgs[-1] += " " + line.strip()
             else:
                 msgs.append(line)
+        return msgs
+
+    def events(self, prefixes=None, all_prefixes=False):
+        """Parsed route events, oldest first; only those for prefixes when
+        given, and never the probe unless all_prefixes. Neighbour lines
+        are left out."""
+        wanted = set(prefixes) if prefixes is not None else None
         out = []
-        for msg in msgs:
+        for msg in self._messages():
             m = _EVENT.match(msg)
-            if not m:
+            if not m or _NEIGH.match(msg):
                 continue
             dst = m.group("dst")
             if m.group("dst") in ("blackhole", "unreachable", "prohibit", "local",
@@ -470,6 +498,25 @@ class RouteMonitor:
                     and e.gateways == gateways):
                 out[e.prefix] = e.time
         return out
+
+    def neighbor_events(self):
+        """Parsed neighbour events, oldest first."""
+        out = []
+        for msg in self._messages():
+            m = _NEIGH.match(msg)
+            if m:
+                t = _dt.datetime.fromisoformat(m.group("ts")).timestamp()
+                out.append(NeighborEvent(t, bool(m.group("del")), m.group("addr"),
+                                         m.group("dev"), frozenset(m.group("states").split()),
+                                         msg))
+        return out
+
+    def neighbor_times(self, addr, since, states):
+        """Sorted times of the events of addr's neighbour entry (the address
+        as printed, exactly) at or after since with one of states (ip's
+        names in capitals: {"FAILED", "INCOMPLETE"})."""
+        return sorted(e.time for e in self.neighbor_events()
+                      if e.addr == addr and e.time >= since and e.states & set(states))
 
 
 # --------------------------------------------------------------------------

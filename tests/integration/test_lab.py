@@ -46,5 +46,10 @@ def test_lab_timeline(tmp_path, mode):
     assert f["bgp_reset"] is not None and f["bgp_reset"] >= f["down"] - 0.001, res
     if mode == "edgebfdd":
         assert res["repair_ms"] < 100, res
+        # MSEE1's neighbour entry marked failed at the Down (the timeline
+        # shows it, and traffic is off MSEE1 from then on)
+        assert f["neighbor_failed"] is not None, res
+        assert f["down"] - 0.001 <= f["neighbor_failed"] <= f["down"] + 0.050, res
+        assert "MSEE1's neighbor entry failed" in text
     assert r["restored"] < r["bfd_up"] and r["bgp_established"] is not None, res
     assert r["ecmp_last"] > r["restored"], res
