@@ -51,8 +51,9 @@ collect build-san
 
 step "edgebfdd under ASan+UBSan against itself in namespaces"
 # Reload, 1,000 sessions, malformed packets, AdminDown, SIGTERM, the
-# route actions (the worker thread, restarts, reloads), the BGP actions
-# and the frr-bfdd engine (vty and bfdd.sock clients); the
+# route actions (the worker thread, restarts, reloads, the neighbor
+# marks), the BGP actions and the frr-bfdd engine (vty and bfdd.sock
+# clients); the
 # harness fails a test whose daemon does not exit cleanly (status 0, no
 # sanitizer report, no leak).
 EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edgebfdctl" \
@@ -61,7 +62,7 @@ EDGEBFDD="$top/build-san/daemon/edgebfdd" EDGEBFDCTL="$top/build-san/daemon/edge
 	tests/integration/test_daemon.py tests/integration/test_scale.py tests/integration/test_wire.py \
 	tests/integration/test_interop.py tests/integration/test_routes.py \
 	tests/integration/test_bgp_frr.py tests/integration/test_engine_frr.py \
-	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path or owner or plan or cut_at_once)) or reset_clears or shutdown_on_down or stopped_bgpd or timers_applied or drives_route_action" ||
+	-k "daemon or scale or wire or admin_down or bad_input or unknown_peer or sigterm or edgebfdd or (routes and ((ecmp_ipv4 and not 10000) or restart or reload or flap or single_path or owner or plan or cut_at_once or via_peer_link_local or neighbor)) or reset_clears or shutdown_on_down or stopped_bgpd or timers_applied or drives_route_action" ||
 	{ collect_junit build-san/integration.xml; exit 1; }
 collect_junit build-san/integration.xml
 
