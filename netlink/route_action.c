@@ -665,8 +665,7 @@ static int finish_demotions(struct ra_engine *e, struct ra_record *rec, size_t f
 
 struct neighbours {
 	const struct ra_target *t;
-	struct nl_neigh peer;               /* the peer's own entry */
-	bool has_peer;
+	struct nl_neigh peer;               /* the peer's own entry (family 0: none) */
 	struct nl_neigh ll[NEIGHBOURS_MAX]; /* IPv6: resolved link-local neighbours on its link */
 	unsigned n_ll;
 };
@@ -679,13 +678,11 @@ static void on_neigh(void *ctx, uint16_t type, const void *payload, size_t len)
 	if (type != RTM_NEWNEIGH || nl_neigh_parse(payload, len, &n) < 0 ||
 	    n.family != nb->t->family || n.ifindex != nb->t->ifindex)
 		return;
-	if (memcmp(n.dst, nb->t->peer, nl_addr_len(n.family)) == 0) {
+	if (memcmp(n.dst, nb->t->peer, nl_addr_len(n.family)) == 0)
 		nb->peer = n;
-		nb->has_peer = true;
-	} else if (n.family == AF_INET6 && n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 &&
-		   n.lladdr_len && nb->n_ll < NEIGHBOURS_MAX) {
+	else if (n.family == AF_INET6 && n.dst[0] == 0xfe && (n.dst[1] & 0xc0) == 0x80 &&
+		   n.lladdr_len && nb->n_ll < NEIGHBOURS_MAX)
 		nb->ll[nb->n_ll++] = n;
-	}
 }
 
 /* Whether addr is one of the n addresses of list. */
@@ -776,7 +773,7 @@ static void mark_failed(struct act *a)
 
 	if (!nb || !t->ifindex)
 		return;
-	if (!nb->has_peer || (!nl_neigh_static(&nb->peer) && nl_neigh_valid(&nb->peer)))
+	if (!nb->peer.family || (!nl_neigh_static(&nb->peer) && nl_neigh_valid(&nb->peer)))
 		addrs[n++] = t->peer;
 	for (unsigned i = 0; i < t->n_peer_link_local; i++)
 		for (unsigned k = 0; k < nb->n_ll; k++)
